@@ -1,0 +1,186 @@
+"""The field mapping between formats, in one place.
+
+Every format module takes its names from here, and ``docs/crosswalk.md`` is generated from
+this table (a test fails when the document drifts). Each row is one model field: its JSON key,
+its place in the plain-text layout, in TEI P5, in ``oai_dc`` and in DCMI terms, and why.
+``None`` in a Dublin Core column means the field does not survive that flavour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CROSSWALK", "TEXT_SECTIONS", "FieldMapping", "render_markdown"]
+
+
+@dataclass(frozen=True)
+class FieldMapping:
+    """Where one model field lives in each format."""
+
+    field: str
+    text: str
+    tei: str
+    oai_dc: str | None
+    dcterms: str | None
+    why: str
+
+
+CROSSWALK: tuple[FieldMapping, ...] = (
+    FieldMapping(
+        "identifier", "section `Identifier`", "`publicationStmt/idno[@type='archmeta']`",
+        "dc:identifier", "dcterms:identifier",
+        "The archive's own id; TEI `idno` is the home of identifiers of the publication.",
+    ),
+    FieldMapping(
+        "url", "last line of `Citation`, as `<url>`", "`publicationStmt/idno[@type='URI']`",
+        "dc:identifier", "dcterms:identifier (`xsi:type=\"dcterms:URI\"`)",
+        "The Digital Archive prints the URL under the citation.",
+    ),
+    FieldMapping(
+        "date", "first bold line; section `Normalized Date` only when the EDTF value is not "
+        "what the text normalizes to", "`profileDesc/creation/date` (`@when` or "
+        "`@notBefore`/`@notAfter`, `@cert`)", "dc:date", "dcterms:created (`W3CDTF`)",
+        "The text as written is kept; the EDTF value drives machine-readable attributes.",
+    ),
+    FieldMapping(
+        "title", "second bold line", "`titleStmt/title`", "dc:title", "dcterms:title",
+        "Required in every format.",
+    ),
+    FieldMapping(
+        "alternative_titles", "section `Alternative Titles` (`- ` items)",
+        "`titleStmt/title[@type='alt']`", "dc:title", "dcterms:alternative", "",
+    ),
+    FieldMapping(
+        "type", "section `Type`", "`profileDesc/textClass/keywords[@scheme='#type']/term`",
+        "dc:type", "dcterms:type", "The kind of document (Cable, Letter).",
+    ),
+    FieldMapping(
+        "citation", "section `Citation` (all lines but the `<url>` line)",
+        "`sourceDesc/bibl`", None, "dcterms:bibliographicCitation",
+        "Verbatim; oai_dc has no element for a citation.",
+    ),
+    FieldMapping(
+        "publisher", "derived from `Citation`; section `Publisher` only when it differs",
+        "`publicationStmt/publisher`", "dc:publisher", "dcterms:publisher", "",
+    ),
+    FieldMapping(
+        "source", "derived from `Citation`; section `Source` only when it differs",
+        "`sourceDesc/msDesc/msIdentifier/idno`", "dc:source", "dcterms:source",
+        "The archival reference of the original.",
+    ),
+    FieldMapping(
+        "translators", "derived from `Citation`; section `Translators` only when they differ",
+        "`titleStmt/respStmt[resp='Translated by']/name`", "dc:contributor",
+        "dcterms:contributor", "In Dublin Core the translator's role is lost.",
+    ),
+    FieldMapping(
+        "summary", "section `Summary`", "`profileDesc/abstract/p`", "dc:description",
+        "dcterms:abstract", "",
+    ),
+    FieldMapping(
+        "notes", "section `Notes` (`- ` items)", "`notesStmt/note`", "dc:description",
+        "dcterms:description", "",
+    ),
+    FieldMapping(
+        "credits", "section `Credits`", "`editionStmt/respStmt` / `titleStmt/funder` note",
+        None, None, "Verbatim credits statement; Dublin Core has no element for it.",
+    ),
+    FieldMapping(
+        "funders", "derived from `Credits`; section `Funders` only when they differ",
+        "`titleStmt/funder`", None, None, "Dublin Core has no funder element.",
+    ),
+    FieldMapping(
+        "original_languages", "section `Original Language`", "`sourceDesc//textLang`",
+        None, None, "Languages of the original; Dublin Core's language is the resource's.",
+    ),
+    FieldMapping(
+        "languages", "section `Language`", "`profileDesc/langUsage/language[@ident]`",
+        "dc:language", "dcterms:language (`RFC4646`)", "",
+    ),
+    FieldMapping(
+        "contents", "section `Contents` (`- ` items)", "`notesStmt/note[@type='contents']`",
+        None, None, "What the archive holds; no Dublin Core element.",
+    ),
+    FieldMapping(
+        "creators", "section `Creators` (`- ` items)", "`sourceDesc/bibl/author`",
+        "dc:creator", "dcterms:creator", "",
+    ),
+    FieldMapping(
+        "contributors", "section `Contributors` (`- ` items)", "`titleStmt/respStmt`",
+        "dc:contributor", "dcterms:contributor", "",
+    ),
+    FieldMapping(
+        "subjects", "section `Subjects` (`- ` items)", "`textClass/keywords/term`",
+        "dc:subject", "dcterms:subject", "",
+    ),
+    FieldMapping(
+        "places", "section `Places` (`- ` items)", "`settingDesc/place/placeName`",
+        "dc:coverage", "dcterms:spatial", "",
+    ),
+    FieldMapping(
+        "rights", "section `Rights`", "`publicationStmt/availability/p`", "dc:rights",
+        "dcterms:rights", "",
+    ),
+    FieldMapping(
+        "relations", "section `Relations` (`- ` items)", "`sourceDesc/listBibl/bibl`",
+        "dc:relation", "dcterms:relation", "",
+    ),
+    FieldMapping(
+        "collections", "section `Collections` (`- ` items)", "`seriesStmt/title`",
+        "dc:relation", "dcterms:isPartOf", "",
+    ),
+    FieldMapping(
+        "identifiers", "section `Identifiers` (`- ` items)", "`publicationStmt/idno`",
+        "dc:identifier", "dcterms:identifier", "",
+    ),
+    FieldMapping(
+        "formats", "section `Formats` (`- ` items)", "`sourceDesc/bibl/extent`", "dc:format",
+        "dcterms:format", "",
+    ),
+    FieldMapping(
+        "body", "paragraphs after the sections", "`text/body/div/p` (marks as `gap`, "
+        "`supplied`, `sic`)", None, None, "The text itself does not survive Dublin Core.",
+    ),
+)
+
+# The plain-text layout's sections, in canonical (written) order: section name -> field.
+TEXT_SECTIONS: dict[str, str] = {
+    "Citation": "citation",
+    "Summary": "summary",
+    "Credits": "credits",
+    "Original Language": "original_languages",
+    "Contents": "contents",
+    "Normalized Date": "date",
+    "Identifier": "identifier",
+    "Type": "type",
+    "Alternative Titles": "alternative_titles",
+    "Publisher": "publisher",
+    "Source": "source",
+    "Translators": "translators",
+    "Funders": "funders",
+    "Language": "languages",
+    "Creators": "creators",
+    "Contributors": "contributors",
+    "Subjects": "subjects",
+    "Places": "places",
+    "Notes": "notes",
+    "Rights": "rights",
+    "Relations": "relations",
+    "Collections": "collections",
+    "Identifiers": "identifiers",
+    "Formats": "formats",
+}
+
+
+def render_markdown() -> str:
+    """The crosswalk table as Markdown (the body of ``docs/crosswalk.md``)."""
+    rows = [
+        "| field (JSON key) | plain text | TEI P5 | oai_dc | DCMI terms | why |",
+        "|---|---|---|---|---|---|",
+    ]
+    for m in CROSSWALK:
+        rows.append(
+            f"| `{m.field}` | {m.text} | {m.tei} | {m.oai_dc or '— (lost)'} | "
+            f"{m.dcterms or '— (lost)'} | {m.why} |"
+        )
+    return "\n".join(rows) + "\n"

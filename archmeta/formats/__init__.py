@@ -1,0 +1,110 @@
+"""The format registry: every format archmeta reads and writes is named here, in one place.
+
+Each format module offers the same small API: ``loads(text, source=None)`` and
+``dumps(record)`` on strings, ``load(path_or_file)`` and ``dump(record, path_or_file)`` on files.
+Modules are imported only when a format is used, to keep command-line start-up fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..model import ArchivalRecord
+
+__all__ = ["FORMATS", "FormatInfo", "detect_format", "format_names", "get_format"]
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    """A registered format: its name, module, file extensions and extra writer options."""
+
+    name: str
+    module_name: str
+    extensions: tuple[str, ...]
+    description: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(self.module_name)
+
+    def loads(self, text: str | bytes, source: str | None = None) -> ArchivalRecord:
+        return self.module.loads(text, source=source, **self.options)  # type: ignore[no-any-return]
+
+    def dumps(self, record: ArchivalRecord) -> str:
+        return self.module.dumps(record, **self.options)  # type: ignore[no-any-return]
+
+    @property
+    def extension(self) -> str:
+        """The extension written by default for this format."""
+        return self.extensions[0]
+
+
+FORMATS: dict[str, FormatInfo] = {}
+
+
+def register(info: FormatInfo) -> None:
+    """Add a format to the registry (later formats plug in here)."""
+    FORMATS[info.name] = info
+
+
+register(FormatInfo("text", "archmeta.formats.text", (".txt", ".text", ".md"),
+                    "Digital Archive plain-text record"))
+register(FormatInfo("json", "archmeta.formats.json", (".json",),
+                    "JSON described by schemas/archival-record.schema.json"))
+
+
+def format_names() -> list[str]:
+    return sorted(FORMATS)
+
+
+def get_format(name: str) -> FormatInfo:
+    """The registered format called ``name``; :class:`UsageError` names the known ones."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UsageError(
+            f"unknown format {name!r}; known formats: {', '.join(format_names())}"
+        ) from None
+
+
+def detect_format(name: str | None, head: bytes | str | None = None) -> FormatInfo:
+    """Guess a file's format from its name, or failing that from the start of its content."""
+    if name:
+        lower = name.lower()
+        # Longest extension first, so ".tei.xml" wins over a bare ".xml".
+        matches = [
+            (len(ext), info)
+            for info in FORMATS.values()
+            for ext in info.extensions
+            if lower.endswith(ext)
+        ]
+        if matches:
+            return max(matches, key=lambda item: item[0])[1]
+    if head is not None:
+        if isinstance(head, bytes):
+            head = head[:4096].decode("utf-8", errors="replace")
+        text = head.lstrip("\ufeff \t\r\n")
+        if text.startswith(("{", "[")):
+            return FORMATS["json"]
+        if text.startswith("<"):
+            for candidate, marker in (
+                ("tei", "http://www.tei-c.org/ns/1.0"),
+                ("oai_dc", "http://www.openarchives.org/OAI/2.0/"),
+                ("dcterms", "http://purl.org/dc/terms/"),
+                ("oai_dc", "http://purl.org/dc/elements/1.1/"),
+            ):
+                if marker in text and candidate in FORMATS:
+                    return FORMATS[candidate]
+        if "**" in text:
+            return FORMATS["text"]
+    raise UsageError(
+        f"cannot tell the format of {name or 'the input'}; name one with --from "
+        f"({', '.join(format_names())})"
+    )

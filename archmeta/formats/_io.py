@@ -1,0 +1,82 @@
+"""Reading and writing files for the format modules: decoding, BOMs, atomic writes."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from ..errors import ParseError, line_col
+
+PathOrFile = str | os.PathLike[str] | IO[str] | IO[bytes]
+
+
+def source_name(target: PathOrFile) -> str:
+    if isinstance(target, (str, os.PathLike)):
+        return os.fspath(target)
+    return str(getattr(target, "name", "<stream>"))
+
+
+def read_bytes(target: PathOrFile) -> bytes | str:
+    """The content of a path or an open file (text files give str, binary ones bytes)."""
+    if isinstance(target, (str, os.PathLike)):
+        return Path(target).read_bytes()
+    return target.read()
+
+
+def decode_text(data: bytes | str, source: str | None = None) -> str:
+    """Decode UTF-8 (with or without a BOM, or UTF-16 with a BOM) to str, newlines as ``\\n``.
+
+    Invalid bytes raise :class:`ParseError` with the line and column of the first bad byte.
+    """
+    if isinstance(data, bytes):
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            try:
+                text = data.decode("utf-16")
+            except UnicodeDecodeError as exc:
+                raise ParseError(f"invalid UTF-16: {exc.reason}", source=source, line=1,
+                                 column=1, rule="encoding") from None
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                good = data[: exc.start].decode("utf-8-sig", errors="replace")
+                line, column = line_col(good, len(good))
+                raise ParseError(
+                    f"invalid UTF-8 byte 0x{data[exc.start]:02x}; archmeta reads UTF-8",
+                    source=source, line=line, column=column, rule="encoding",
+                ) from None
+    else:
+        text = data.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def write_text(target: PathOrFile, text: str) -> None:
+    """Write ``text`` as UTF-8 to a path (atomically: temporary file, then rename) or a file."""
+    if isinstance(target, (str, os.PathLike)):
+        write_atomic(Path(target), text.encode("utf-8"))
+        return
+    try:
+        target.write(text)  # type: ignore[arg-type]
+    except TypeError:
+        target.write(text.encode("utf-8"))  # type: ignore[arg-type]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers never see a partial file."""
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,128 @@
+"""Records as JSON, described by ``schemas/archival-record.schema.json``.
+
+Keys follow the model's field order (identifier, url, date, title, ...; see the schema's
+``properties``); fields that hold their default (null or an empty list) are left out. Reading
+checks the JSON Schema first and reports every problem at once with its JSON Pointer.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from functools import lru_cache
+from typing import Any
+
+from ..errors import Issue, ParseError, ValidationError
+from ..model import ArchivalRecord
+from ._io import PathOrFile, decode_text, read_bytes, source_name, write_text
+
+__all__ = ["dump", "dumps", "from_data", "load", "loads", "schema_issues", "to_data"]
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    from ..schema import json_schema
+
+    schema = json_schema()
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _parse(text: str | bytes, source: str | None) -> Any:
+    decoded = decode_text(text, source)
+    try:
+        return _json.loads(decoded)
+    except _json.JSONDecodeError as exc:
+        raise ParseError(f"not valid JSON: {exc.msg}", source=source, line=exc.lineno,
+                         column=exc.colno, snippet=decoded[exc.pos : exc.pos + 30] or None,
+                         rule="json-syntax") from None
+    except RecursionError:
+        raise ParseError("JSON nested too deeply", source=source, line=1, column=1,
+                         rule="json-syntax") from None
+
+
+def data_issues(data: Any, source: str | None = None) -> list[Issue]:
+    """Every JSON Schema problem of already-parsed JSON data, in document order."""
+    from ..validation import describe_pattern, pointer
+
+    issues = []
+    for error in _flatten(sorted(_validator().iter_errors(data), key=_path_key)):
+        if error.validator == "pattern":
+            message = f"{error.instance!r} {describe_pattern(str(error.validator_value))}"
+        else:
+            message = error.message
+            if len(message) > 300:
+                message = message[:300] + "..."
+        issues.append(
+            Issue(message=message, rule=f"json-schema-{error.validator}",
+                  pointer=pointer(list(error.absolute_path)), source=source)
+        )
+    return issues
+
+
+def _path_key(error: Any) -> list[str]:
+    return [str(p) for p in error.absolute_path]
+
+
+def _flatten(errors: list[Any]) -> list[Any]:
+    """Replace "not valid under any of the given schemas" (a nullable field) by the reasons the
+    non-null branch gives, so that messages point at the real problem."""
+    result = []
+    for error in errors:
+        if error.validator == "anyOf" and error.context:
+            reasons = [
+                e for e in error.context
+                if not (e.validator == "type" and e.validator_value == "null")
+            ]
+            if reasons:
+                result.extend(_flatten(sorted(reasons, key=_path_key)))
+                continue
+        result.append(error)
+    return result
+
+
+def schema_issues(text: str | bytes, source: str | None = None) -> list[Issue]:
+    """Every problem of a JSON document against the schema (a ParseError becomes one issue)."""
+    try:
+        data = _parse(text, source)
+    except ParseError as exc:
+        return exc.issues
+    return data_issues(data, source)
+
+
+def from_data(data: Any, source: str | None = None) -> ArchivalRecord:
+    """Build a record from parsed JSON data, reporting every problem at once."""
+    issues = data_issues(data, source)
+    if issues:
+        raise ValidationError(issues, source=source)
+    import pydantic
+
+    try:
+        return ArchivalRecord.model_validate(data)
+    except pydantic.ValidationError as exc:
+        from ..validation import pydantic_issues
+
+        raise ValidationError(pydantic_issues(exc, source), source=source) from None
+
+
+def to_data(record: ArchivalRecord) -> dict[str, Any]:
+    """The record's JSON form as Python data (model field order, defaults left out)."""
+    return record.model_dump(mode="json", exclude_defaults=True)
+
+
+def loads(text: str | bytes, source: str | None = None) -> ArchivalRecord:
+    """Read a record from JSON text; raises ParseError or ValidationError (all problems)."""
+    return from_data(_parse(text, source), source)
+
+
+def dumps(record: ArchivalRecord) -> str:
+    """Write a record as JSON: two-space indent, UTF-8 characters kept, final newline."""
+    return _json.dumps(to_data(record), indent=2, ensure_ascii=False) + "\n"
+
+
+def load(target: PathOrFile) -> ArchivalRecord:
+    return loads(read_bytes(target), source=source_name(target))
+
+
+def dump(record: ArchivalRecord, target: PathOrFile) -> None:
+    write_text(target, dumps(record))

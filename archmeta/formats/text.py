@@ -1,0 +1,415 @@
+"""The Digital Archive plain-text layout (see ``docs/formats/text.md`` for the grammar).
+
+Reading splits the text into paragraphs (runs of non-blank lines). The first paragraph holds the
+bold date and title lines; then come ``**Section:**`` paragraphs, each followed by exactly one
+content paragraph (a list section also takes the ``- `` paragraphs right after it); every other
+paragraph belongs to the body. Writing is canonical: sections in a fixed order, one blank line
+between paragraphs, a final newline, and escapes wherever a value would otherwise read back
+differently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..citation import parse_citation, parse_funders
+from ..crosswalk import TEXT_SECTIONS
+from ..errors import ParseError
+from ..model import ArchivalRecord, Language
+from ._io import PathOrFile, decode_text, read_bytes, source_name, write_text
+
+__all__ = ["dump", "dumps", "load", "loads", "parse_text"]
+
+_BOLD = re.compile(r"^\*\*(?P<inner>.+)\*\*\s*$")
+_HEADER = re.compile(r"^\*\*(?P<name>[A-Za-z][A-Za-z ()/-]*?):\*\*\s*$")
+_URL_LINE = re.compile(r"^<(?P<url>[^<>\s]+)>$")
+_LANGUAGE_CODE = re.compile(r"^(?P<name>.+?) \((?P<code>\?|[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\)$")
+# C0 controls other than TAB and LF cannot be held by any field (nor by XML).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_NONE = "(none)"
+_HEADER_ESCAPE = re.compile(r"\\([\\:])")
+
+_LIST_FIELDS = {
+    "original_languages", "contents", "alternative_titles", "translators", "funders",
+    "languages", "creators", "contributors", "subjects", "places", "notes", "relations",
+    "collections", "identifiers", "formats",
+}
+# Fields the reader derives from another section; their own section is an override.
+_DERIVED = {"publisher", "source", "translators", "funders", "date"}
+_LINE_SECTIONS = {"identifier", "type", "publisher", "source", "date"}
+# Sections written as "- item" lists. Languages are written one per line instead.
+_DASH_LISTS = _LIST_FIELDS - {"original_languages", "languages"}
+
+
+@dataclass
+class _Paragraph:
+    line: int  # 1-based number of the first line
+    lines: list[str]
+
+    @property
+    def single(self) -> str | None:
+        return self.lines[0] if len(self.lines) == 1 else None
+
+
+def _is_known_header(line: str) -> bool:
+    m = _HEADER.match(line)
+    return m is not None and m.group("name") in TEXT_SECTIONS
+
+
+def _bold_line(value: str) -> str:
+    """``**value**``, escaped so that it reads back as a header line and not as a section."""
+    inner = value.replace("\\", "\\\\")
+    if _is_known_header(f"**{inner}**"):
+        inner = inner[:-1] + "\\:"
+    return f"**{inner}**"
+
+
+def _paragraphs(text: str) -> list[_Paragraph]:
+    result: list[_Paragraph] = []
+    current: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if raw.strip():
+            if not current:
+                start = number
+            current.append(raw)
+        elif current:
+            result.append(_Paragraph(start, current))
+            current = []
+    if current:
+        result.append(_Paragraph(start, current))
+    return result
+
+
+def _unescape(line: str) -> str:
+    line = line.rstrip()
+    return line[1:] if line.startswith("\\") else line
+
+
+def _content(par: _Paragraph) -> str:
+    return "\n".join(_unescape(line).strip() if i else _unescape(line.lstrip())
+                     for i, line in enumerate(par.lines))
+
+
+class _Reader:
+    def __init__(self, text: str, source: str | None) -> None:
+        self.text = text
+        self.source = source
+        self.fields: dict[str, Any] = {}
+        self.lines_of: dict[str, int] = {}
+        self.overrides: dict[str, Any] = {}
+
+    def error(self, message: str, line: int, column: int = 1, rule: str = "text-syntax") -> ParseError:
+        lines = self.text.split("\n")
+        snippet = lines[line - 1][:40] if 0 < line <= len(lines) else None
+        return ParseError(message, source=self.source, line=line, column=column,
+                          snippet=snippet or None, rule=rule)
+
+    def read(self) -> ArchivalRecord:
+        m = _CONTROL.search(self.text)
+        if m:
+            line = self.text.count("\n", 0, m.start()) + 1
+            column = m.start() - (self.text.rfind("\n", 0, m.start()) + 1) + 1
+            raise self.error(
+                f"control character U+{ord(m.group()):04X} is not allowed in a text record",
+                line, column, rule="text-control-character",
+            )
+        paragraphs = _paragraphs(self.text)
+        if not paragraphs:
+            raise self.error("the record is empty: expected a bold title line", 1,
+                             rule="text-empty")
+        self._read_header(paragraphs[0])
+        body: list[str] = []
+        index = 1
+        while index < len(paragraphs):
+            par = paragraphs[index]
+            header = _HEADER.match(par.lines[0]) if par.single else None
+            name = header.group("name") if header else None
+            if name is not None and name in TEXT_SECTIONS:
+                index = self._read_section(name, par, paragraphs, index + 1)
+                continue
+            if name is not None and not body:
+                raise self.error(
+                    f"unknown section {name!r}; known sections: {', '.join(TEXT_SECTIONS)}",
+                    par.line, 1, rule="text-unknown-section",
+                )
+            body.append(_content(par))
+            self.lines_of.setdefault("body", par.line)
+            index += 1
+        if body:
+            self.fields["body"] = body
+        return self._build()
+
+    def _read_header(self, par: _Paragraph) -> None:
+        if par.single is not None and _is_known_header(par.single):
+            raise self.error("missing title: the record must begin with its bold title line",
+                             par.line, rule="text-missing-title")
+        if len(par.lines) > 2:
+            raise self.error(
+                "the header holds at most two bold lines (date, then title); "
+                "leave a blank line before what follows",
+                par.line + 2, rule="text-header",
+            )
+        values = []
+        for offset, line in enumerate(par.lines):
+            m = _BOLD.match(line.strip())
+            if not m or not m.group("inner").strip():
+                raise self.error(
+                    "expected a bold line such as **April 30, 1962** or **Title**",
+                    par.line + offset, rule="text-header",
+                )
+            values.append(_HEADER_ESCAPE.sub(r"\1", m.group("inner").strip()))
+        if len(values) == 2:
+            self.fields["date_text"] = values[0]
+            self.lines_of["date"] = par.line
+        self.fields["title"] = values[-1]
+        self.lines_of["title"] = par.line + len(values) - 1
+
+    def _read_section(self, name: str, header: _Paragraph, paragraphs: list[_Paragraph],
+                      index: int) -> int:
+        field = TEXT_SECTIONS[name]
+        if field in self.lines_of and (field not in _DERIVED or field in self.overrides):
+            raise self.error(f"section {name!r} appears twice", header.line,
+                             rule="text-duplicate-section")
+        following = paragraphs[index].single if index < len(paragraphs) else None
+        if index >= len(paragraphs) or (following is not None and _is_known_header(following)):
+            raise self.error(f"section {name!r} has no content", header.line,
+                             rule="text-empty-section")
+        par = paragraphs[index]
+        index += 1
+        self.lines_of[field] = par.line
+        if field in _DERIVED and par.single is not None and par.lines[0].strip() == _NONE:
+            self.overrides[field] = [] if field in _LIST_FIELDS else None
+            return index
+        if field in _DASH_LISTS:
+            items = self._items(par)
+            # "- " paragraphs right after a list belong to it (items separated by blank lines).
+            while index < len(paragraphs) and all(
+                line.startswith("- ") for line in paragraphs[index].lines
+            ):
+                items.extend(self._items(paragraphs[index]))
+                index += 1
+            value: Any = items
+        elif field in ("original_languages", "languages"):
+            value = self._languages(par)
+        elif field == "citation":
+            value = self._citation(par)
+        elif field in _LINE_SECTIONS:
+            if par.single is None:
+                raise self.error(f"section {name!r} holds one line", par.line + 1,
+                                 rule="text-section-content")
+            value = _content(par)
+        else:
+            value = _content(par)
+        if field in _DERIVED:
+            self.overrides[field] = value
+        else:
+            self.fields[field] = value
+        return index
+
+    def _items(self, par: _Paragraph) -> list[str]:
+        items = []
+        for offset, line in enumerate(par.lines):
+            if not line.startswith("- ") or not line[2:].strip():
+                raise self.error("expected a list item '- text'", par.line + offset,
+                                 rule="text-list-item")
+            items.append(line[2:].strip())
+        return items
+
+    def _languages(self, par: _Paragraph) -> list[Language]:
+        result = []
+        for line in (_unescape(raw).strip() for raw in par.lines):
+            for piece in re.split(r"\s*[,;]\s*", line):
+                if not piece:
+                    continue
+                m = _LANGUAGE_CODE.match(piece)
+                if m:
+                    code = None if m.group("code") == "?" else m.group("code")
+                    result.append({"name": m.group("name"), "code": code})
+                else:
+                    result.append(Language.from_name(piece).model_dump())
+        return result  # type: ignore[return-value]
+
+    def _citation(self, par: _Paragraph) -> str | None:
+        lines = [line.rstrip() for line in par.lines]
+        m = _URL_LINE.match(lines[-1].strip())
+        if m:
+            self.fields["url"] = m.group("url")
+            self.lines_of["url"] = par.line + len(lines) - 1
+            lines = lines[:-1]
+        if not lines:
+            return None
+        return _content(_Paragraph(par.line, lines))
+
+    def _build(self) -> ArchivalRecord:
+        data: dict[str, Any] = {k: v for k, v in self.fields.items() if k != "date_text"}
+        date_text = self.fields.get("date_text")
+        if date_text is not None:
+            edtf = self.overrides.get("date", ...)
+            if edtf is ...:
+                from ..dates import normalize_date
+
+                edtf = normalize_date(date_text)
+            data["date"] = {"text": date_text, "edtf": edtf}
+        elif "date" in self.overrides:
+            raise self.error("section 'Normalized Date' needs the bold date line",
+                             self.lines_of["date"], rule="text-orphan-date")
+        citation = data.get("citation")
+        parts = parse_citation(citation, date_text) if citation else None
+        derived: dict[str, Any] = {
+            "publisher": parts.publisher if parts else None,
+            "source": parts.source if parts else None,
+            "translators": parts.translators if parts else [],
+            "funders": parse_funders(data["credits"]) if data.get("credits") else [],
+        }
+        for field, value in derived.items():
+            value = self.overrides.get(field, value)
+            if value not in (None, []):
+                data[field] = value
+        return _validated(data, self, self.lines_of)
+
+
+def _validated(data: dict[str, Any], reader: _Reader, lines_of: dict[str, int]) -> ArchivalRecord:
+    import pydantic
+
+    try:
+        return ArchivalRecord.model_validate(data)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        loc = first["loc"]
+        field = str(loc[0]) if loc else ""
+        line = lines_of.get(field, 1)
+        if field == "body" and len(loc) > 1 and isinstance(loc[1], int):
+            line = lines_of.get("body", 1)
+        from ..validation import describe_pydantic_error
+
+        raise reader.error(
+            f"{field or 'record'}: {describe_pydantic_error(first)}", line,
+            rule="text-invalid-value",
+        ) from None
+
+
+def parse_text(text: str, source: str | None = None) -> tuple[ArchivalRecord, dict[str, int]]:
+    """Parse a text record and also return the line each field was read from."""
+    reader = _Reader(decode_text(text, source), source)
+    record = reader.read()
+    return record, dict(reader.lines_of)
+
+
+def loads(text: str | bytes, source: str | None = None) -> ArchivalRecord:
+    """Read a record in the Digital Archive plain-text layout.
+
+    Accepts CRLF line endings and a UTF-8 byte-order mark. Raises :class:`ParseError` with the
+    line (and column) of the first problem.
+    """
+    reader = _Reader(decode_text(text, source), source)
+    return reader.read()
+
+
+# ---------------------------------------------------------------------------------- writing
+
+
+def _escape_line(line: str) -> str:
+    return "\\" + line if line.startswith("\\") else line
+
+
+def _looks_like_header(line: str) -> bool:
+    return bool(_HEADER.match(line))
+
+
+def _paragraph_lines(value: str, *, hard_breaks: bool = True) -> list[str]:
+    """Lines of a free-text paragraph, escaped; all but the last carry a Markdown hard break."""
+    lines = [_escape_line(line) for line in value.split("\n")]
+    if len(lines) == 1 and (_looks_like_header(value) or value == _NONE):
+        lines[0] = "\\" + lines[0]
+    if lines[0].startswith("- "):
+        lines[0] = "\\" + lines[0]
+    if hard_breaks:
+        lines = [line + "  " for line in lines[:-1]] + lines[-1:]
+    return lines
+
+
+def _language_line(language: Language) -> str:
+    from ..languages import resolve_language
+
+    plain = _LANGUAGE_CODE.match(language.name) is None and not language.name.startswith("\\")
+    if plain and resolve_language(language.name) == language.code:
+        return language.name
+    return f"{language.name} ({language.code or '?'})"
+
+
+def _section_content(field: str, record: ArchivalRecord) -> list[str] | None:
+    value = getattr(record, field)
+    if field in _DASH_LISTS:
+        return [f"- {item}" for item in value] if value else None
+    if field in ("original_languages", "languages"):
+        if not value:
+            return None
+        return _paragraph_lines("\n".join(_language_line(lang) for lang in value),
+                                hard_breaks=False)
+    if field == "citation":
+        lines = _paragraph_lines(value) if value else []
+        if record.url:
+            if lines:
+                lines[-1] += "  "
+            lines.append(f"<{record.url}>")
+        elif lines and _URL_LINE.match(lines[-1]):
+            lines[-1] = "\\" + lines[-1]
+        return lines or None
+    if value is None:
+        return None
+    return _paragraph_lines(value)
+
+
+def _override_content(field: str, record: ArchivalRecord) -> list[str] | None:
+    """Content for a derived field's section, or None when the reader derives the same value."""
+    if field == "date":
+        from ..dates import normalize_date
+
+        if record.date is None or record.date.edtf == normalize_date(record.date.text):
+            return None
+        return [record.date.edtf] if record.date.edtf else [_NONE]
+    value = getattr(record, field)
+    if field == "funders":
+        expected: Any = parse_funders(record.credits) if record.credits else []
+    else:
+        parts = (parse_citation(record.citation, record.date.text if record.date else None)
+                 if record.citation else None)
+        expected = getattr(parts, field) if parts else ([] if field == "translators" else None)
+    if value == expected:
+        return None
+    if value in (None, []):
+        return [_NONE]
+    if field in _DASH_LISTS:
+        return [f"- {item}" for item in value]
+    return _paragraph_lines(value)
+
+
+def dumps(record: ArchivalRecord) -> str:
+    """Write a record in the canonical plain-text layout (deterministic, final newline)."""
+    out: list[str] = []
+    if record.date is not None:
+        out.append(_bold_line(record.date.text) + "  ")
+    out.append(_bold_line(record.title))
+    for name, field in TEXT_SECTIONS.items():
+        if field in _DERIVED:
+            content = _override_content(field, record)
+        else:
+            content = _section_content(field, record)
+        if content:
+            out += ["", f"**{name}:**", "", *content]
+    for paragraph in record.body:
+        out += ["", *_paragraph_lines(paragraph)]
+    return "\n".join(out) + "\n"
+
+
+def load(target: PathOrFile) -> ArchivalRecord:
+    """Read a text record from a path or an open file."""
+    return loads(read_bytes(target), source=source_name(target))
+
+
+def dump(record: ArchivalRecord, target: PathOrFile) -> None:
+    """Write a text record to a path (atomically) or an open file."""
+    write_text(target, dumps(record))
