@@ -46,8 +46,9 @@ def main() -> None:
 @click.option("--to", "to_format", metavar="FMT", required=True, help="Output format.")
 @click.option("-o", "--output", metavar="OUTPUT", help="Output file (default: stdout).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-def convert(input_path: str, from_format: str | None, to_format: str, output: str | None,
-            force: bool) -> None:
+def convert(
+    input_path: str, from_format: str | None, to_format: str, output: str | None, force: bool
+) -> None:
     """Convert one record from one format to another (INPUT may be '-' for stdin)."""
     from .formats import detect_format, get_format
 
@@ -81,7 +82,9 @@ def convert(input_path: str, from_format: str | None, to_format: str, output: st
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--from", "from_format", metavar="FMT", help="Format of the files (default: detected).")
+@click.option(
+    "--from", "from_format", metavar="FMT", help="Format of the files (default: detected)."
+)
 def validate(paths: tuple[str, ...], from_format: str | None) -> None:
     """Check records; print one line per problem; exit 1 when any file has an error."""
     from .formats import detect_format, get_format

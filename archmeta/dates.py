@@ -38,9 +38,7 @@ _RANGE = re.compile(r"(?P<start>.+?)\s*(?:-|–|—|/|\bto\b)\s*(?P<end>.+)")
 _QUESTION = re.compile(r"\[?(?P<rest>[^\[\]?]+)\?\]?")
 _BRACKETED = re.compile(r"\[(?P<rest>[^\[\]]+)\]")
 # W3C date-times as harvested records carry them (1998-06-01T00:00:00Z) are already EDTF.
-_DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?"
-)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?")
 _EDTF_SIMPLE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?[~?%]?")
 
 

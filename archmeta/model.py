@@ -32,9 +32,7 @@ _CHAR = "[^\\x00-\\x08\\x0a-\\x1f\\ud800-\\udfff\\ufffe\\uffff]"
 # explicit look-ahead rather than by trusting `$` (the pattern is also valid ECMA-262).
 _NO_EDGE_SPACE = "(?=\\S)(?![\\s\\S]*\\s$)"
 LINE_PATTERN = f"^{_NO_EDGE_SPACE}{_CHAR}+$"
-PARAGRAPH_PATTERN = (
-    f"^{_NO_EDGE_SPACE}(?![\\s\\S]*\\n\\s)(?![\\s\\S]*\\s\\n)(?:{_CHAR}|\\n)+$"
-)
+PARAGRAPH_PATTERN = f"^{_NO_EDGE_SPACE}(?![\\s\\S]*\\n\\s)(?![\\s\\S]*\\s\\n)(?:{_CHAR}|\\n)+$"
 EDTF_PATTERN = "^[0-9X?~%/.\\-+:TZ]+$"
 LANGUAGE_TAG_PATTERN = "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$"
 
@@ -123,9 +121,9 @@ class ArchivalRecord(_Model):
     identifier: Line | None = Field(
         default=None, description="The record's identifier in its archive, e.g. '118189'."
     )
-    url: Annotated[str, StringConstraints(pattern="^[A-Za-z][A-Za-z0-9+.\\-]*:[^\\s<>\"]+$")] | None = (
-        Field(default=None, description="The record's web address (an absolute URI).")
-    )
+    url: (
+        Annotated[str, StringConstraints(pattern='^[A-Za-z][A-Za-z0-9+.\\-]*:[^\\s<>"]+$')] | None
+    ) = Field(default=None, description="The record's web address (an absolute URI).")
     date: ArchivalDate | None = Field(default=None, description="When the document was made.")
     title: Line = Field(description="The document's title, one line.")
     alternative_titles: list[Line] = _lines("Other titles of the document.")
@@ -171,7 +169,7 @@ class ArchivalRecord(_Model):
     )
 
     def body_segments(self) -> Iterator[tuple[object, ...]]:
-        """The typed inline view of each body paragraph, built lazily (see ``archmeta.segments``)."""
+        """The typed inline view of each body paragraph, built lazily (``archmeta.segments``)."""
         from .segments import parse_inline
 
         for paragraph in self.body:

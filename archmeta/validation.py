@@ -108,8 +108,10 @@ def _languages_known(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
     for key in ("original_languages", "languages"):
         for index, language in enumerate(getattr(r, key)):
             if language.code is None:
-                yield (f"/{key}/{index}/code",
-                       f"no ISO 639 code is known for the language {language.name!r}")
+                yield (
+                    f"/{key}/{index}/code",
+                    f"no ISO 639 code is known for the language {language.name!r}",
+                )
 
 
 def _translators_named(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
@@ -137,17 +139,31 @@ def _citation_consistent(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
 RULES: dict[str, Rule] = {
     rule.id: rule
     for rule in (
-        Rule("date-unreadable", "warning",
-             "The date as written cannot be normalized to EDTF (kept as written).",
-             _date_readable),
+        Rule(
+            "date-unreadable",
+            "warning",
+            "The date as written cannot be normalized to EDTF (kept as written).",
+            _date_readable,
+        ),
         Rule("date-future", "error", "The date lies in the future.", _date_not_future),
-        Rule("language-unknown", "warning",
-             "A language name could not be resolved to an ISO 639 code.", _languages_known),
-        Rule("translator-missing", "warning",
-             "Contents lists a translation but the record names no translator.",
-             _translators_named),
-        Rule("citation-mismatch", "warning",
-             "The citation's title or date differs from the record's.", _citation_consistent),
+        Rule(
+            "language-unknown",
+            "warning",
+            "A language name could not be resolved to an ISO 639 code.",
+            _languages_known,
+        ),
+        Rule(
+            "translator-missing",
+            "warning",
+            "Contents lists a translation but the record names no translator.",
+            _translators_named,
+        ),
+        Rule(
+            "citation-mismatch",
+            "warning",
+            "The citation's title or date differs from the record's.",
+            _citation_consistent,
+        ),
     )
 }
 
@@ -183,9 +199,7 @@ def check_record(
     return issues
 
 
-def validate_text(
-    text: str | bytes, format: str, source: str | None = None
-) -> list[Issue]:
+def validate_text(text: str | bytes, format: str, source: str | None = None) -> list[Issue]:
     """Every issue of one document in a registered format (parse, schema, then rules)."""
     from .formats import get_format
 

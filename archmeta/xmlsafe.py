@@ -67,11 +67,13 @@ def parse_xml(data: bytes | str, source: str | None = None) -> etree._Element:
         # lxml refuses str input that carries an encoding declaration; bytes keep it simple.
         data = data.encode("utf-8")
     if not data.strip():
-        raise ParseError("the document is empty", source=source, line=1, column=1, rule="xml-syntax")
+        raise ParseError(
+            "the document is empty", source=source, line=1, column=1, rule="xml-syntax"
+        )
     try:
         root = etree.fromstring(data, parser=make_parser())
     except etree.XMLSyntaxError as exc:
-        line, column = (exc.position if exc.position else (None, None))
+        line, column = exc.position if exc.position else (None, None)
         message = exc.msg or str(exc)
         # libxml2 messages end with ", line N, column M"; the location is reported separately.
         message = re.sub(r",?\s*line \d+(?:, column \d+)?\s*$", "", message)

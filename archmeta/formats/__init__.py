@@ -54,10 +54,22 @@ def register(info: FormatInfo) -> None:
     FORMATS[info.name] = info
 
 
-register(FormatInfo("text", "archmeta.formats.text", (".txt", ".text", ".md"),
-                    "Digital Archive plain-text record"))
-register(FormatInfo("json", "archmeta.formats.json", (".json",),
-                    "JSON described by schemas/archival-record.schema.json"))
+register(
+    FormatInfo(
+        "text",
+        "archmeta.formats.text",
+        (".txt", ".text", ".md"),
+        "Digital Archive plain-text record",
+    )
+)
+register(
+    FormatInfo(
+        "json",
+        "archmeta.formats.json",
+        (".json",),
+        "JSON described by schemas/archival-record.schema.json",
+    )
+)
 
 
 def format_names() -> list[str]:

@@ -36,8 +36,13 @@ def decode_text(data: bytes | str, source: str | None = None) -> str:
             try:
                 text = data.decode("utf-16")
             except UnicodeDecodeError as exc:
-                raise ParseError(f"invalid UTF-16: {exc.reason}", source=source, line=1,
-                                 column=1, rule="encoding") from None
+                raise ParseError(
+                    f"invalid UTF-16: {exc.reason}",
+                    source=source,
+                    line=1,
+                    column=1,
+                    rule="encoding",
+                ) from None
         else:
             try:
                 text = data.decode("utf-8-sig")
@@ -46,7 +51,10 @@ def decode_text(data: bytes | str, source: str | None = None) -> str:
                 line, column = line_col(good, len(good))
                 raise ParseError(
                     f"invalid UTF-8 byte 0x{data[exc.start]:02x}; archmeta reads UTF-8",
-                    source=source, line=line, column=column, rule="encoding",
+                    source=source,
+                    line=line,
+                    column=column,
+                    rule="encoding",
                 ) from None
     else:
         text = data.removeprefix("\ufeff")

@@ -33,12 +33,18 @@ def _parse(text: str | bytes, source: str | None) -> Any:
     try:
         return _json.loads(decoded)
     except _json.JSONDecodeError as exc:
-        raise ParseError(f"not valid JSON: {exc.msg}", source=source, line=exc.lineno,
-                         column=exc.colno, snippet=decoded[exc.pos : exc.pos + 30] or None,
-                         rule="json-syntax") from None
+        raise ParseError(
+            f"not valid JSON: {exc.msg}",
+            source=source,
+            line=exc.lineno,
+            column=exc.colno,
+            snippet=decoded[exc.pos : exc.pos + 30] or None,
+            rule="json-syntax",
+        ) from None
     except RecursionError:
-        raise ParseError("JSON nested too deeply", source=source, line=1, column=1,
-                         rule="json-syntax") from None
+        raise ParseError(
+            "JSON nested too deeply", source=source, line=1, column=1, rule="json-syntax"
+        ) from None
 
 
 def data_issues(data: Any, source: str | None = None) -> list[Issue]:
@@ -54,8 +60,12 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
             if len(message) > 300:
                 message = message[:300] + "..."
         issues.append(
-            Issue(message=message, rule=f"json-schema-{error.validator}",
-                  pointer=pointer(list(error.absolute_path)), source=source)
+            Issue(
+                message=message,
+                rule=f"json-schema-{error.validator}",
+                pointer=pointer(list(error.absolute_path)),
+                source=source,
+            )
         )
     return issues
 
@@ -71,7 +81,8 @@ def _flatten(errors: list[Any]) -> list[Any]:
     for error in errors:
         if error.validator == "anyOf" and error.context:
             reasons = [
-                e for e in error.context
+                e
+                for e in error.context
                 if not (e.validator == "type" and e.validator_value == "null")
             ]
             if reasons:

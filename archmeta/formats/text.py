@@ -32,9 +32,21 @@ _NONE = "(none)"
 _HEADER_ESCAPE = re.compile(r"\\([\\:])")
 
 _LIST_FIELDS = {
-    "original_languages", "contents", "alternative_titles", "translators", "funders",
-    "languages", "creators", "contributors", "subjects", "places", "notes", "relations",
-    "collections", "identifiers", "formats",
+    "original_languages",
+    "contents",
+    "alternative_titles",
+    "translators",
+    "funders",
+    "languages",
+    "creators",
+    "contributors",
+    "subjects",
+    "places",
+    "notes",
+    "relations",
+    "collections",
+    "identifiers",
+    "formats",
 }
 # Fields the reader derives from another section; their own section is an override.
 _DERIVED = {"publisher", "source", "translators", "funders", "date"}
@@ -89,8 +101,10 @@ def _unescape(line: str) -> str:
 
 
 def _content(par: _Paragraph) -> str:
-    return "\n".join(_unescape(line).strip() if i else _unescape(line.lstrip())
-                     for i, line in enumerate(par.lines))
+    return "\n".join(
+        _unescape(line).strip() if i else _unescape(line.lstrip())
+        for i, line in enumerate(par.lines)
+    )
 
 
 class _Reader:
@@ -101,11 +115,19 @@ class _Reader:
         self.lines_of: dict[str, int] = {}
         self.overrides: dict[str, Any] = {}
 
-    def error(self, message: str, line: int, column: int = 1, rule: str = "text-syntax") -> ParseError:
+    def error(
+        self, message: str, line: int, column: int = 1, rule: str = "text-syntax"
+    ) -> ParseError:
         lines = self.text.split("\n")
         snippet = lines[line - 1][:40] if 0 < line <= len(lines) else None
-        return ParseError(message, source=self.source, line=line, column=column,
-                          snippet=snippet or None, rule=rule)
+        return ParseError(
+            message,
+            source=self.source,
+            line=line,
+            column=column,
+            snippet=snippet or None,
+            rule=rule,
+        )
 
     def read(self) -> ArchivalRecord:
         m = _CONTROL.search(self.text)
@@ -114,12 +136,15 @@ class _Reader:
             column = m.start() - (self.text.rfind("\n", 0, m.start()) + 1) + 1
             raise self.error(
                 f"control character U+{ord(m.group()):04X} is not allowed in a text record",
-                line, column, rule="text-control-character",
+                line,
+                column,
+                rule="text-control-character",
             )
         paragraphs = _paragraphs(self.text)
         if not paragraphs:
-            raise self.error("the record is empty: expected a bold title line", 1,
-                             rule="text-empty")
+            raise self.error(
+                "the record is empty: expected a bold title line", 1, rule="text-empty"
+            )
         self._read_header(paragraphs[0])
         body: list[str] = []
         index = 1
@@ -133,7 +158,9 @@ class _Reader:
             if name is not None and not body:
                 raise self.error(
                     f"unknown section {name!r}; known sections: {', '.join(TEXT_SECTIONS)}",
-                    par.line, 1, rule="text-unknown-section",
+                    par.line,
+                    1,
+                    rule="text-unknown-section",
                 )
             body.append(_content(par))
             self.lines_of.setdefault("body", par.line)
@@ -144,13 +171,17 @@ class _Reader:
 
     def _read_header(self, par: _Paragraph) -> None:
         if par.single is not None and _is_known_header(par.single):
-            raise self.error("missing title: the record must begin with its bold title line",
-                             par.line, rule="text-missing-title")
+            raise self.error(
+                "missing title: the record must begin with its bold title line",
+                par.line,
+                rule="text-missing-title",
+            )
         if len(par.lines) > 2:
             raise self.error(
                 "the header holds at most two bold lines (date, then title); "
                 "leave a blank line before what follows",
-                par.line + 2, rule="text-header",
+                par.line + 2,
+                rule="text-header",
             )
         values = []
         for offset, line in enumerate(par.lines):
@@ -158,7 +189,8 @@ class _Reader:
             if not m or not m.group("inner").strip():
                 raise self.error(
                     "expected a bold line such as **April 30, 1962** or **Title**",
-                    par.line + offset, rule="text-header",
+                    par.line + offset,
+                    rule="text-header",
                 )
             values.append(_HEADER_ESCAPE.sub(r"\1", m.group("inner").strip()))
         if len(values) == 2:
@@ -167,16 +199,19 @@ class _Reader:
         self.fields["title"] = values[-1]
         self.lines_of["title"] = par.line + len(values) - 1
 
-    def _read_section(self, name: str, header: _Paragraph, paragraphs: list[_Paragraph],
-                      index: int) -> int:
+    def _read_section(
+        self, name: str, header: _Paragraph, paragraphs: list[_Paragraph], index: int
+    ) -> int:
         field = TEXT_SECTIONS[name]
         if field in self.lines_of and (field not in _DERIVED or field in self.overrides):
-            raise self.error(f"section {name!r} appears twice", header.line,
-                             rule="text-duplicate-section")
+            raise self.error(
+                f"section {name!r} appears twice", header.line, rule="text-duplicate-section"
+            )
         following = paragraphs[index].single if index < len(paragraphs) else None
         if index >= len(paragraphs) or (following is not None and _is_known_header(following)):
-            raise self.error(f"section {name!r} has no content", header.line,
-                             rule="text-empty-section")
+            raise self.error(
+                f"section {name!r} has no content", header.line, rule="text-empty-section"
+            )
         par = paragraphs[index]
         index += 1
         self.lines_of[field] = par.line
@@ -198,8 +233,9 @@ class _Reader:
             value = self._citation(par)
         elif field in _LINE_SECTIONS:
             if par.single is None:
-                raise self.error(f"section {name!r} holds one line", par.line + 1,
-                                 rule="text-section-content")
+                raise self.error(
+                    f"section {name!r} holds one line", par.line + 1, rule="text-section-content"
+                )
             value = _content(par)
         else:
             value = _content(par)
@@ -213,8 +249,9 @@ class _Reader:
         items = []
         for offset, line in enumerate(par.lines):
             if not line.startswith("- ") or not line[2:].strip():
-                raise self.error("expected a list item '- text'", par.line + offset,
-                                 rule="text-list-item")
+                raise self.error(
+                    "expected a list item '- text'", par.line + offset, rule="text-list-item"
+                )
             items.append(line[2:].strip())
         return items
 
@@ -254,8 +291,11 @@ class _Reader:
                 edtf = normalize_date(date_text)
             data["date"] = {"text": date_text, "edtf": edtf}
         elif "date" in self.overrides:
-            raise self.error("section 'Normalized Date' needs the bold date line",
-                             self.lines_of["date"], rule="text-orphan-date")
+            raise self.error(
+                "section 'Normalized Date' needs the bold date line",
+                self.lines_of["date"],
+                rule="text-orphan-date",
+            )
         citation = data.get("citation")
         parts = parse_citation(citation, date_text) if citation else None
         derived: dict[str, Any] = {
@@ -286,7 +326,8 @@ def _validated(data: dict[str, Any], reader: _Reader, lines_of: dict[str, int]) 
         from ..validation import describe_pydantic_error
 
         raise reader.error(
-            f"{field or 'record'}: {describe_pydantic_error(first)}", line,
+            f"{field or 'record'}: {describe_pydantic_error(first)}",
+            line,
             rule="text-invalid-value",
         ) from None
 
@@ -347,8 +388,9 @@ def _section_content(field: str, record: ArchivalRecord) -> list[str] | None:
     if field in ("original_languages", "languages"):
         if not value:
             return None
-        return _paragraph_lines("\n".join(_language_line(lang) for lang in value),
-                                hard_breaks=False)
+        return _paragraph_lines(
+            "\n".join(_language_line(lang) for lang in value), hard_breaks=False
+        )
     if field == "citation":
         lines = _paragraph_lines(value) if value else []
         if record.url:
@@ -375,8 +417,11 @@ def _override_content(field: str, record: ArchivalRecord) -> list[str] | None:
     if field == "funders":
         expected: Any = parse_funders(record.credits) if record.credits else []
     else:
-        parts = (parse_citation(record.citation, record.date.text if record.date else None)
-                 if record.citation else None)
+        parts = (
+            parse_citation(record.citation, record.date.text if record.date else None)
+            if record.citation
+            else None
+        )
         expected = getattr(parts, field) if parts else ([] if field == "translators" else None)
     if value == expected:
         return None
