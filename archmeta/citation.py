@@ -73,8 +73,10 @@ def parse_citation(citation: str, date_text: str | None = None) -> CitationParts
     >>> p = parse_citation('"A cable," April 30, 1962, History and Public Policy Program '
     ...     'Digital Archive, PRC FMA 118-01154-05, 28. Translated by Charles Kraus.',
     ...     'April 30, 1962')
-    >>> p.publisher, p.source, p.translators
-    ('History and Public Policy Program Digital Archive', 'PRC FMA 118-01154-05, 28', ['Charles Kraus'])
+    >>> p.publisher
+    'History and Public Policy Program Digital Archive'
+    >>> p.source, p.translators
+    ('PRC FMA 118-01154-05, 28', ['Charles Kraus'])
     """
     text = " ".join(citation.split())
     title: str | None = None

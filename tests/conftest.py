@@ -1,0 +1,40 @@
+"""Shared test setup: hypothesis profiles and paths to the shared conformance material."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "wilson-118189.txt"
+CONFORMANCE = SHARED / "conformance"
+EXAMPLES = ROOT / "examples"
+
+settings.register_profile(
+    "default", max_examples=200, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "ci", max_examples=300, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"the seed record is not at {SEED} (../shared is absent in this clone)")
+    return SEED.read_text(encoding="utf-8")
+
+
+def conformance(*parts: str) -> Path:
+    """A path in ../shared/conformance, skipping the test with a reason when it is absent."""
+    path = CONFORMANCE.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"conformance material {path} is absent (../shared not beside this clone)")
+    return path
