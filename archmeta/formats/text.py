@@ -360,12 +360,18 @@ def _looks_like_header(line: str) -> bool:
     return bool(_HEADER.match(line))
 
 
-def _paragraph_lines(value: str, *, hard_breaks: bool = True) -> list[str]:
-    """Lines of a free-text paragraph, escaped; all but the last carry a Markdown hard break."""
+def _paragraph_lines(
+    value: str, *, hard_breaks: bool = True, after_list: bool = False
+) -> list[str]:
+    """Lines of a free-text paragraph, escaped; all but the last carry a Markdown hard break.
+
+    ``after_list``: the paragraph directly follows a ``- `` list section, which would take a
+    paragraph made only of ``- `` lines as more items, so such a paragraph is escaped.
+    """
     lines = [_escape_line(line) for line in value.split("\n")]
     if len(lines) == 1 and (_looks_like_header(value) or value == _NONE):
         lines[0] = "\\" + lines[0]
-    if lines[0].startswith("- "):
+    if after_list and all(line.startswith("- ") for line in lines):
         lines[0] = "\\" + lines[0]
     if hard_breaks:
         lines = [line + "  " for line in lines[:-1]] + lines[-1:]
@@ -438,6 +444,7 @@ def dumps(record: ArchivalRecord) -> str:
     if record.date is not None:
         out.append(_bold_line(record.date.text) + "  ")
     out.append(_bold_line(record.title))
+    after_list = False
     for name, field in TEXT_SECTIONS.items():
         if field in _DERIVED:
             content = _override_content(field, record)
@@ -445,8 +452,9 @@ def dumps(record: ArchivalRecord) -> str:
             content = _section_content(field, record)
         if content:
             out += ["", f"**{name}:**", "", *content]
-    for paragraph in record.body:
-        out += ["", *_paragraph_lines(paragraph)]
+            after_list = field in _DASH_LISTS and content[0] != _NONE
+    for index, paragraph in enumerate(record.body):
+        out += ["", *_paragraph_lines(paragraph, after_list=after_list and index == 0)]
     return "\n".join(out) + "\n"
 
 
