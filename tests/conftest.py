@@ -15,11 +15,15 @@ CONFORMANCE = SHARED / "conformance"
 EXAMPLES = ROOT / "examples"
 
 settings.register_profile(
-    "default", max_examples=200, deadline=None,
+    "default",
+    max_examples=200,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 settings.register_profile(
-    "ci", max_examples=300, deadline=None,
+    "ci",
+    max_examples=300,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 settings.load_profile("ci" if os.environ.get("CI") else "default")

@@ -26,10 +26,47 @@ _LINE = re.compile(LINE_PATTERN)
 _PARAGRAPH = re.compile(PARAGRAPH_PATTERN)
 
 TOKENS = [
-    "**", "- ", "\\", "(none)", "[...]", "[…]", "[ …]", "[....]", "[illegible]", "[sic]",
-    "[sic.]", "[April]", "F[oreign]", "<http://example.org/a>", ":", "Summary:", "**Citation:**",
-    "&amp;", "&", "<", ">", '"', "'", "é", "中文", "Ж", " ", "  ", "\t", "]", "[", "1962",
-    "Translated by", " and ", ",", ".", "(zh)", "#", "--", "<!--", "]]>",
+    "**",
+    "- ",
+    "\\",
+    "(none)",
+    "[...]",
+    "[…]",
+    "[ …]",
+    "[....]",
+    "[illegible]",
+    "[sic]",
+    "[sic.]",
+    "[April]",
+    "F[oreign]",
+    "<http://example.org/a>",
+    ":",
+    "Summary:",
+    "**Citation:**",
+    "&amp;",
+    "&",
+    "<",
+    ">",
+    '"',
+    "'",
+    "é",
+    "中文",
+    "Ж",
+    " ",
+    "  ",
+    "\t",
+    "]",
+    "[",
+    "1962",
+    "Translated by",
+    " and ",
+    ",",
+    ".",
+    "(zh)",
+    "#",
+    "--",
+    "<!--",
+    "]]>",
 ]
 
 _chars = st.characters(
@@ -52,33 +89,68 @@ def lines(max_pieces: int = 6) -> st.SearchStrategy[str]:
 
 def paragraphs() -> st.SearchStrategy[str]:
     """One valid ``Paragraph``: Lines joined by single newlines (mostly a single line)."""
-    return st.lists(lines(), min_size=1, max_size=3).map("\n".join).filter(
-        lambda s: bool(_PARAGRAPH.search(s))
+    return (
+        st.lists(lines(), min_size=1, max_size=3)
+        .map("\n".join)
+        .filter(lambda s: bool(_PARAGRAPH.search(s)))
     )
 
 
 COMMON_DATES = [
-    "April 30, 1962", "September 09, 1955", "August, 1962", "March 1962", "1955", "1989-12-06",
-    "c. 1962", "circa 1962", "ca. 1962", "1962-1965", "1950s", "undated", "30 April 1962",
-    "2004-05", "[1962?]", "n.d.",
+    "April 30, 1962",
+    "September 09, 1955",
+    "August, 1962",
+    "March 1962",
+    "1955",
+    "1989-12-06",
+    "c. 1962",
+    "circa 1962",
+    "ca. 1962",
+    "1962-1965",
+    "1950s",
+    "undated",
+    "30 April 1962",
+    "2004-05",
+    "[1962?]",
+    "n.d.",
 ]
-VALID_EDTF = ["1962", "1962-04", "1962-04-30", "1962~", "1962?", "1962/1965", "195X", "1962-04-30/1962-05-02"]
+VALID_EDTF = [
+    "1962",
+    "1962-04",
+    "1962-04-30",
+    "1962~",
+    "1962?",
+    "1962/1965",
+    "195X",
+    "1962-04-30/1962-05-02",
+]
 
 
 def dates() -> st.SearchStrategy[ArchivalDate]:
     written = st.sampled_from(COMMON_DATES).map(ArchivalDate.from_text)
-    arbitrary = st.builds(
-        ArchivalDate, text=lines(3), edtf=st.none() | st.sampled_from(VALID_EDTF)
-    )
+    arbitrary = st.builds(ArchivalDate, text=lines(3), edtf=st.none() | st.sampled_from(VALID_EDTF))
     return st.one_of(written, written, arbitrary)
 
 
-LANGUAGE_NAMES = ["Chinese", "Russian", "English", "Farsi", "German", "Korean", "Vietnamese",
-                  "Mongolian", "russe", "French", "Polish"]
+LANGUAGE_NAMES = [
+    "Chinese",
+    "Russian",
+    "English",
+    "Farsi",
+    "German",
+    "Korean",
+    "Vietnamese",
+    "Mongolian",
+    "russe",
+    "French",
+    "Polish",
+]
 
 
 def languages() -> st.SearchStrategy[Language]:
-    known = st.sampled_from(LANGUAGE_NAMES).map(lambda n: Language(name=n, code=resolve_language(n)))
+    known = st.sampled_from(LANGUAGE_NAMES).map(
+        lambda n: Language(name=n, code=resolve_language(n))
+    )
     arbitrary = st.builds(
         Language,
         name=lines(2).filter(lambda s: "," not in s and ";" not in s),
@@ -97,14 +169,35 @@ def wilson_records(draw: st.DrawFn) -> ArchivalRecord:
     """Records shaped like the Digital Archive's: a citation the parts are derived from."""
     title = draw(lines())
     date = draw(st.sampled_from(COMMON_DATES[:8]).map(ArchivalDate.from_text))
-    translators = draw(st.lists(st.sampled_from(["Charles Kraus", "Gary Goldberg", "Sergey S. Radchenko", "Kevin Shepard"]), max_size=2, unique=True))
-    source = draw(st.sampled_from(["PRC FMA 118-01154-05, 28", "RGANI, f. 5, op. 30, d. 335", "SAPMO-BArch, DY 30/3612"]))
+    translators = draw(
+        st.lists(
+            st.sampled_from(
+                ["Charles Kraus", "Gary Goldberg", "Sergey S. Radchenko", "Kevin Shepard"]
+            ),
+            max_size=2,
+            unique=True,
+        )
+    )
+    source = draw(
+        st.sampled_from(
+            ["PRC FMA 118-01154-05, 28", "RGANI, f. 5, op. 30, d. 335", "SAPMO-BArch, DY 30/3612"]
+        )
+    )
     publisher = "History and Public Policy Program Digital Archive"
     citation = f'"{title}," {date.text}, {publisher}, {source}.'
     if translators:
         citation += " Translated by " + " and ".join(translators) + "."
-    funders = draw(st.lists(st.sampled_from(["MacArthur Foundation", "Henry Luce Foundation", "Korea Foundation"]), min_size=1, max_size=2, unique=True))
-    credits = "This document was made possible with support from the " + " and the ".join(funders) + "."
+    funders = draw(
+        st.lists(
+            st.sampled_from(["MacArthur Foundation", "Henry Luce Foundation", "Korea Foundation"]),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        )
+    )
+    credits = (
+        "This document was made possible with support from the " + " and the ".join(funders) + "."
+    )
     return ArchivalRecord(
         url=draw(_optional(urls)),
         date=date,
@@ -117,7 +210,13 @@ def wilson_records(draw: st.DrawFn) -> ArchivalRecord:
         credits=credits,
         funders=funders,
         original_languages=draw(_lists(languages())),
-        contents=draw(_lists(st.sampled_from(["English Translation", "Original Scan", "Transcript", "English HTML"]))),
+        contents=draw(
+            _lists(
+                st.sampled_from(
+                    ["English Translation", "Original Scan", "Transcript", "English HTML"]
+                )
+            )
+        ),
         body=draw(st.lists(paragraphs(), max_size=5)),
     )
 
@@ -162,5 +261,14 @@ def records() -> st.SearchStrategy[ArchivalRecord]:
     return st.one_of(wilson_records(), any_records())
 
 
-__all__ = ["records", "wilson_records", "any_records", "lines", "paragraphs", "dates",
-           "languages", "TOKENS", "COMMON_DATES"]
+__all__ = [
+    "records",
+    "wilson_records",
+    "any_records",
+    "lines",
+    "paragraphs",
+    "dates",
+    "languages",
+    "TOKENS",
+    "COMMON_DATES",
+]

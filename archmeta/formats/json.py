@@ -53,6 +53,33 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
 
     issues = []
     for error in _flatten(sorted(_validator().iter_errors(data), key=_path_key)):
+        path = list(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            # Point at the missing member itself, not at the object that lacks it.
+            for name in error.validator_value:
+                if name not in error.instance:
+                    issues.append(
+                        Issue(
+                            message=f"{name!r} is required",
+                            rule="json-schema-required",
+                            pointer=pointer([*path, name]),
+                            source=source,
+                        )
+                    )
+            continue
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            for name in error.instance:
+                if name not in allowed:
+                    issues.append(
+                        Issue(
+                            message=f"{name!r} is not a field here (known: {', '.join(sorted(allowed))})",
+                            rule="json-schema-additionalProperties",
+                            pointer=pointer([*path, name]),
+                            source=source,
+                        )
+                    )
+            continue
         if error.validator == "pattern":
             message = f"{error.instance!r} {describe_pattern(str(error.validator_value))}"
         else:
