@@ -12,7 +12,6 @@ import re
 
 from hypothesis import strategies as st
 
-from archmeta.dates import normalize_date
 from archmeta.languages import resolve_language
 from archmeta.model import (
     LINE_PATTERN,
@@ -262,13 +261,13 @@ def records() -> st.SearchStrategy[ArchivalRecord]:
 
 
 __all__ = [
-    "records",
-    "wilson_records",
+    "COMMON_DATES",
+    "TOKENS",
     "any_records",
-    "lines",
-    "paragraphs",
     "dates",
     "languages",
-    "TOKENS",
-    "COMMON_DATES",
+    "lines",
+    "paragraphs",
+    "records",
+    "wilson_records",
 ]

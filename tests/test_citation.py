@@ -13,14 +13,15 @@ PUB = "History and Public Policy Program Digital Archive"
     ("citation", "date", "source", "translators"),
     [
         (
-            f'"A cable," April 30, 1962, {PUB}, PRC FMA 118-01154-05, 28. Translated by Charles Kraus.',
+            f'"A cable," April 30, 1962, {PUB}, PRC FMA 118-01154-05, 28. '
+            "Translated by Charles Kraus.",
             "April 30, 1962",
             "PRC FMA 118-01154-05, 28",
             ["Charles Kraus"],
         ),
         (
-            f'"A letter," 1962, {PUB}, RGANI, f. 5, op. 30, d. 335. Translated by Gary Goldberg and '
-            "Sergey S. Radchenko.",
+            f'"A letter," 1962, {PUB}, RGANI, f. 5, op. 30, d. 335. '
+            "Translated by Gary Goldberg and Sergey S. Radchenko.",
             "1962",
             "RGANI, f. 5, op. 30, d. 335",
             ["Gary Goldberg", "Sergey S. Radchenko"],

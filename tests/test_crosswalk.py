@@ -1,4 +1,4 @@
-"""docs/crosswalk.md carries the crosswalk table of archmeta/crosswalk.py, and it covers every field."""
+"""docs/crosswalk.md carries the table of archmeta/crosswalk.py, which covers every field."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,9 +40,7 @@ def test_render_gives_back_the_identical_string(paragraph):
     segments = parse_inline(paragraph)
     assert render(segments) == paragraph
     # adjacent text segments are merged, and every supplied segment has content
-    assert all(
-        not (isinstance(a, Text) and isinstance(b, Text)) for a, b in zip(segments, segments[1:])
-    )
+    assert all(not (isinstance(a, Text) and isinstance(b, Text)) for a, b in pairwise(segments))
     assert all(s.text.strip() == s.text and s.text for s in segments if isinstance(s, Supplied))
 
 
