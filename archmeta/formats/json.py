@@ -81,7 +81,7 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
                     )
             continue
         if error.validator == "pattern":
-            message = f"{error.instance!r} {describe_pattern(str(error.validator_value))}"
+            message = f"{_short(error.instance)} {describe_pattern(str(error.validator_value))}"
         else:
             message = error.message
             if len(message) > 300:
@@ -95,6 +95,11 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
             )
         )
     return issues
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _path_key(error: Any) -> list[str]:

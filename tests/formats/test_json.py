@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from archmeta.errors import ParseError, ValidationError
@@ -80,3 +82,35 @@ def test_schema_property_order_is_the_model_order():
     assert PUBLISHED_SCHEMA["$id"].endswith("/archival-record.schema.json")
     assert PUBLISHED_SCHEMA["title"] and PUBLISHED_SCHEMA["description"]
     assert all("description" in p for p in PUBLISHED_SCHEMA["properties"].values())
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from([*ArchivalRecord.model_fields, "text", "edtf", "name", "code", "x"]),
+            inner,
+            max_size=6,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@given(_json_values)
+def test_arbitrary_json_gives_a_record_or_a_validation_error(data):
+    try:
+        record = json_format.from_data(data)
+    except ValidationError as exc:
+        assert exc.issues and all(issue.pointer is not None for issue in exc.issues)
+    else:
+        assert json_format.from_data(json_format.to_data(record)) == record
+
+
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes_give_only_archmeta_errors(data):
+    try:
+        json_format.loads(data)
+    except (ParseError, ValidationError) as exc:
+        assert exc.issues
