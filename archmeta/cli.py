@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -20,18 +21,26 @@ def _format_choice() -> list[str]:
     return format_names()
 
 
-def _read_input(path: str) -> tuple[bytes, str]:
+_SIZE_HELP = "Refuse inputs larger than SIZE (e.g. 64M, 500k, 1G; 0: no limit). Default: 64M."
+
+
+def _max_bytes(text: str | None) -> int:
+    from .validation import DEFAULT_MAX_BYTES, parse_size
+
+    return DEFAULT_MAX_BYTES if text is None else parse_size(text)
+
+
+def _read_input(path: str, max_bytes: int) -> tuple[bytes, str]:
+    from .validation import read_source, read_stream
+
     if path == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    p = Path(path)
-    if p.is_dir():
-        raise UsageError(f"{path}: is a folder, not a file")
-    try:
-        return p.read_bytes(), path
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+        return read_stream(sys.stdin.buffer, "<stdin>", max_bytes), "<stdin>"
+    return read_source(path, max_bytes), path
+
+
+def _usage_error(exc: Exception) -> NoReturn:
+    click.echo(f"archmeta: {exc}", err=True)
+    sys.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,21 +50,83 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--from", "from_format", metavar="FMT", help="Input format (default: detected).")
 @click.option("--to", "to_format", metavar="FMT", required=True, help="Output format.")
-@click.option("-o", "--output", metavar="OUTPUT", help="Output file (default: stdout).")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option(
+    "-o", "--output", metavar="OUTPUT", help="Output file for one INPUT (default: stdout)."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    metavar="DIR",
+    help="Output folder: convert many files and folders, keeping their relative layout.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing outputs (otherwise skipped).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Parallel worker processes for --out (default: the number of cores).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--max-size", metavar="SIZE", help=_SIZE_HELP)
 def convert(
-    input_path: str, from_format: str | None, to_format: str, output: str | None, force: bool
+    inputs: tuple[str, ...],
+    from_format: str | None,
+    to_format: str,
+    output: str | None,
+    out_dir: str | None,
+    force: bool,
+    jobs: int | None,
+    quiet: bool,
+    max_size: str | None,
 ) -> None:
-    """Convert one record from one format to another (INPUT may be '-' for stdin)."""
+    """Convert records between formats.
+
+    \b
+    One record:   archmeta convert INPUT --to FMT [-o OUTPUT]   (INPUT may be '-')
+    Many:         archmeta convert INPUT... --to FMT --out DIR [--jobs N]
+
+    Exit status: 0 all converted (or skipped), 1 some input failed, 2 usage error,
+    130/143 interrupted (SIGINT/SIGTERM; no partial file is left).
+    """
+    try:
+        max_bytes = _max_bytes(max_size)
+        batch = out_dir is not None or len(inputs) > 1 or any(Path(i).is_dir() for i in inputs)
+        if batch:
+            if output is not None:
+                raise UsageError("-o/--output names one output file; use --out DIR for many")
+            if out_dir is None:
+                raise UsageError("converting several inputs or a folder needs --out DIR")
+            _convert_batch(inputs, from_format, to_format, out_dir, force, jobs, quiet, max_bytes)
+            return
+        _convert_one(inputs[0], from_format, to_format, output, force, max_bytes)
+    except UsageError as exc:
+        _usage_error(exc)
+
+
+def _convert_one(
+    input_path: str,
+    from_format: str | None,
+    to_format: str,
+    output: str | None,
+    force: bool,
+    max_bytes: int,
+) -> None:
     from .formats import detect_format, get_format
 
     try:
         target = get_format(to_format)
         source = get_format(from_format) if from_format else None
-        data, name = _read_input(input_path)
+        if output not in (None, "-"):
+            out = Path(output)
+            if out.is_dir():
+                raise UsageError(f"{output}: is a folder; name an output file (or use --out)")
+            if out.exists() and not force:
+                raise UsageError(f"{output}: already exists; use --force to overwrite it")
+        data, name = _read_input(input_path, max_bytes)
         if source is None:
             source = detect_format(None if input_path == "-" else input_path, data)
         record = source.loads(data, source=name)
@@ -63,21 +134,84 @@ def convert(
         if output is None or output == "-":
             sys.stdout.write(text)
             return
-        out = Path(output)
-        if out.is_dir():
-            raise UsageError(f"{output}: is a folder; name an output file")
-        if out.exists() and not force:
-            raise UsageError(f"{output}: already exists; use --force to overwrite it")
         from .formats._io import write_atomic
 
-        write_atomic(out, text.encode("utf-8"))
-    except UsageError as exc:
-        click.echo(f"archmeta: {exc}", err=True)
-        sys.exit(2)
+        write_atomic(Path(output), text.encode("utf-8"))
+    except UsageError:
+        raise
     except ArchmetaError as exc:
         for issue in exc.issues:
             click.echo(issue.format(issue.source or input_path), err=True)
         sys.exit(1)
+
+
+def _convert_batch(
+    inputs: tuple[str, ...],
+    from_format: str | None,
+    to_format: str,
+    out_dir: str,
+    force: bool,
+    jobs: int | None,
+    quiet: bool,
+    max_bytes: int,
+) -> None:
+    import signal
+
+    from .batch import Settings, plan, run
+
+    todo = plan(inputs, to_format, out_dir, from_format)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    bar = None
+    if not quiet and sys.stderr.isatty() and todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="file", file=sys.stderr, dynamic_ncols=True)
+
+    def report(message: str) -> None:
+        if quiet and ": skipped: " in message:
+            return
+        if bar is not None:
+            bar.write(message, file=sys.stderr)
+        else:
+            click.echo(message, err=True)
+
+    try:
+        result = run(
+            todo,
+            Settings(to_format, from_format, force, max_bytes),
+            workers=jobs,
+            progress=(lambda _outcome: bar.update(1)) if bar is not None else None,
+            report=report,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if not quiet:
+        click.echo(f"archmeta: {result.summary()}", err=True)
+    if result.interrupted:
+        sys.exit(128 + signal.SIGINT)
+    sys.exit(1 if result.failed else 0)
+
+
+def _validation_targets(paths: tuple[str, ...], from_format: str | None) -> list[str]:
+    from .batch import _known_extensions, walk
+
+    targets: list[str] = []
+    for path in paths:
+        if path == "-":
+            targets.append(path)
+            continue
+        p = Path(path)
+        if p.is_dir():
+            found = walk(p, _known_extensions(from_format))
+            if not found:
+                click.echo(f"archmeta: {path}: no files with a known extension", err=True)
+            targets.extend(str(f) for f in found)
+        elif p.exists():
+            targets.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return targets
 
 
 @main.command()
@@ -85,24 +219,81 @@ def convert(
 @click.option(
     "--from", "from_format", metavar="FMT", help="Format of the files (default: detected)."
 )
-def validate(paths: tuple[str, ...], from_format: str | None) -> None:
-    """Check records; print one line per problem; exit 1 when any file has an error."""
-    from .formats import detect_format, get_format
-    from .validation import validate_text
+@click.option(
+    "--profile",
+    metavar="NAME|FILE.toml",
+    help="Repository profile: required fields and rule severities (shipped: wilson, dc-minimal).",
+)
+@click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: a machine-readable report on stdout.",
+)
+@click.option("--max-size", metavar="SIZE", help=_SIZE_HELP)
+def validate(
+    paths: tuple[str, ...],
+    from_format: str | None,
+    profile: str | None,
+    report_format: str,
+    max_size: str | None,
+) -> None:
+    """Check records in files and folders (recursively, by extension; '-' is stdin).
 
-    failed = False
+    Prints one line per problem, FILE:LINE:COL: severity: message [rule] (or FILE#/pointer).
+    Exit status: 0 no error (warnings allowed), 1 some error, 2 usage error.
+    """
+    import json
+
+    from .formats import get_format
+    from .validation import Report, load_profile
+    from .validation import validate as check
+
     try:
-        fixed = get_format(from_format) if from_format else None
-        for path in paths:
-            data, name = _read_input(path)
-            info = fixed or detect_format(None if path == "-" else path, data)
-            for issue in validate_text(data, info.name, source=name):
-                click.echo(issue.format(name))
-                failed = failed or issue.severity == "error"
+        max_bytes = _max_bytes(max_size)
+        if from_format:
+            get_format(from_format)
+        prof = load_profile(profile)
+        targets = _validation_targets(paths, from_format)
+        reports: list[Report] = []
+        for target in targets:
+            if target == "-":
+                data, name = _read_input("-", max_bytes)
+                report = check(data, from_format, prof, name=name, max_bytes=max_bytes)
+            else:
+                report = check(Path(target), from_format, prof, name=target, max_bytes=max_bytes)
+            reports.append(report)
+            if report_format == "text":
+                for line in report.lines():
+                    click.echo(line)
     except UsageError as exc:
-        click.echo(f"archmeta: {exc}", err=True)
-        sys.exit(2)
+        _usage_error(exc)
+    failed = any(not r.ok for r in reports)
+    if report_format == "json":
+        document = {
+            "valid": not failed,
+            "profile": prof.name,
+            "summary": {
+                "files": len(reports),
+                "invalid": sum(1 for r in reports if not r.ok),
+                "errors": sum(len(r.errors) for r in reports),
+                "warnings": sum(len(r.warnings) for r in reports),
+            },
+            "files": [r.to_dict() for r in reports],
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+def rules() -> None:
+    """List the validation rules: id, default severity and meaning."""
+    from .validation import RULES
+
+    for rule in RULES.values():
+        click.echo(f"{rule.id:22} {rule.severity:8} {rule.description}")
 
 
 @main.command()

@@ -1,32 +1,65 @@
 """Checking records: schema problems and semantic rules, all reported at once as Issues.
 
-Every rule has a stable id and a default severity (``RULES``). ``check_record`` runs the
-semantic rules on a model; ``validate`` reads a file or string in any registered format, runs
-the format's own schema check where it has one, then the rules, and returns every issue.
+Every rule has a stable id, a default severity and a documented meaning (``RULES``; the list is
+in ``docs/validation.md``). ``check_record`` runs the semantic rules on a model;
+:func:`validate` reads a path, bytes or text in any registered format, runs the format's own
+schema check where it has one, then the rules, and returns a :class:`Report` with every issue.
+
+A :class:`Profile` (a small TOML file, see ``archmeta/profiles/``) names the fields a repository
+requires and the severity of each rule: ``error``, ``warning`` or ``off``. Severities tune what a
+*readable* record must satisfy: when a document cannot be read into a record at all (a missing
+title, a control character, an unknown section), its problems are reported with their rule ids
+but always as errors, because no profile can make such a document convertible.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from .errors import ArchmetaError, Issue, Severity
+from .errors import ArchmetaError, Issue, ParseError, Severity, UsageError
 from .model import LINE_PATTERN, PARAGRAPH_PATTERN, ArchivalRecord
 
-__all__ = ["RULES", "Rule", "check_record", "describe_pydantic_error", "pydantic_issues"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "RULES",
+    "Profile",
+    "ProfileError",
+    "Report",
+    "Rule",
+    "check_record",
+    "describe_pydantic_error",
+    "load_profile",
+    "parse_size",
+    "pydantic_issues",
+    "read_source",
+    "validate",
+    "validate_text",
+]
+
+#: Inputs larger than this are refused before they are read (``--max-size`` changes it).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+SETTINGS = ("error", "warning", "off")
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A semantic rule: stable id, default severity and what it means."""
+    """A rule: stable id, default severity, what it means, and its check on a record.
+
+    ``check`` is ``None`` for rules that the readers themselves enforce (the model cannot hold
+    a record that breaks them); their issues come from parsing and are relabelled to the id.
+    """
 
     id: str
     severity: Severity
     description: str
-    check: Callable[[ArchivalRecord], Iterator[tuple[str, str]]]
+    check: Callable[[ArchivalRecord], Iterator[tuple[str, str]]] | None = None
 
 
 _PATTERN_WORDS = {
@@ -88,9 +121,16 @@ def pydantic_issues(exc: Any, source: str | None = None) -> list[Issue]:
 
 # --------------------------------------------------------------------------- semantic rules
 
+# Characters no field may hold (XML 1.0 cannot carry them): C0 controls but TAB and LF, lone
+# surrogates, U+FFFE and U+FFFF. Carriage returns are newlines to the readers, so CR is allowed
+# in raw text and refused in values.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_RANGE = re.compile(r"\b(\d{3,4})\s*(?:-|–|—|/|to|until)\s*(\d{3,4})\b")
+
 
 def _date_readable(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
-    if r.date is not None and r.date.edtf is None:
+    if r.date is not None and r.date.edtf is None and not _reversed_range(r.date.text):
         yield "/date/text", f"the date {r.date.text!r} could not be normalized to EDTF"
 
 
@@ -104,6 +144,33 @@ def _date_not_future(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
         yield "/date/edtf", f"the date {r.date.edtf} is in the future"
 
 
+def _reversed_range(text: str) -> tuple[str, str] | None:
+    m = _RANGE.search(text)
+    if m and int(m.group(1)) > int(m.group(2)):
+        return m.group(1), m.group(2)
+    return None
+
+
+def _date_range_order(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
+    if r.date is None:
+        return
+    reversed_ = _reversed_range(r.date.text)
+    if reversed_:
+        yield (
+            "/date/text",
+            f"the date range {r.date.text!r} ends ({reversed_[1]}) before it starts "
+            f"({reversed_[0]})",
+        )
+        return
+    if r.date.edtf and "/" in r.date.edtf:
+        from .dates import edtf_bounds
+
+        start, _, end = r.date.edtf.partition("/")
+        lo, hi = edtf_bounds(start), edtf_bounds(end)
+        if lo and hi and lo[0] > hi[1]:
+            yield "/date/edtf", f"the date range {r.date.edtf} ends before it starts"
+
+
 def _languages_known(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
     for key in ("original_languages", "languages"):
         for index, language in enumerate(getattr(r, key)):
@@ -112,6 +179,78 @@ def _languages_known(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
                     f"/{key}/{index}/code",
                     f"no ISO 639 code is known for the language {language.name!r}",
                 )
+
+
+def _language_codes_valid(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
+    from .languages import is_valid_language_code
+
+    for key in ("original_languages", "languages"):
+        for index, language in enumerate(getattr(r, key)):
+            if language.code is not None and not is_valid_language_code(language.code):
+                yield (
+                    f"/{key}/{index}/code",
+                    f"{language.code!r} is not a registered ISO 639 / BCP 47 language code",
+                )
+
+
+_WEB_SCHEMES = {"http", "https", "ftp"}
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$|^\[[0-9A-Fa-f:.]+\]$")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a well-formed absolute URL, or None when it is."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        return f"the URL {url!r} cannot be parsed ({exc})"
+    if not parts.scheme:
+        return f"the URL {url!r} has no scheme (such as https:)"
+    if parts.scheme.lower() in _WEB_SCHEMES:
+        host = parts.hostname or ""
+        if not parts.netloc or not host:
+            return f"the URL {url!r} names no host"
+        if not _HOST.match(host) and not _HOST.match(f"[{host}]"):
+            return f"the URL {url!r} has an invalid host name {host!r}"
+    if any(c.isspace() for c in url) or _CONTROL.search(url):
+        return f"the URL {url!r} contains white space or control characters"
+    return None
+
+
+def _url_well_formed(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
+    if r.url:
+        problem = url_problem(r.url)
+        if problem:
+            yield "/url", problem
+
+
+def _title_present(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
+    if not (r.title or "").strip():
+        yield "/title", "the record has no title"
+
+
+def _title_one_line(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
+    if r.title and ("\n" in r.title or "\r" in r.title):
+        yield "/title", "the title must be one line"
+
+
+def _no_control_characters(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
+    # Records built through the model cannot hold them; records made with model_construct can.
+    def walk(value: Any, where: str) -> Iterator[tuple[str, str]]:
+        if isinstance(value, str):
+            m = _CONTROL.search(value)
+            if m:
+                yield where, f"control character U+{ord(m.group()):04X} is not allowed"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, f"{where}/{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, f"{where}/{index}")
+
+    yield from walk(r.model_dump(mode="python"), "")
 
 
 def _translators_named(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
@@ -142,15 +281,42 @@ RULES: dict[str, Rule] = {
         Rule(
             "date-unreadable",
             "warning",
-            "The date as written cannot be normalized to EDTF (kept as written).",
+            "The date as written cannot be normalized to EDTF (it is kept as written).",
             _date_readable,
         ),
-        Rule("date-future", "error", "The date lies in the future.", _date_not_future),
+        Rule("date-future", "error", "The date lies after today.", _date_not_future),
+        Rule(
+            "date-range-order",
+            "error",
+            "A date range ends before it starts ('1965-1962').",
+            _date_range_order,
+        ),
         Rule(
             "language-unknown",
             "warning",
             "A language name could not be resolved to an ISO 639 code.",
             _languages_known,
+        ),
+        Rule(
+            "language-code-invalid",
+            "error",
+            "A language code is not a registered ISO 639 / BCP 47 code.",
+            _language_codes_valid,
+        ),
+        Rule(
+            "url-malformed",
+            "error",
+            "The URL is not a well-formed absolute URL (scheme, and a host for http/https/ftp).",
+            _url_well_formed,
+        ),
+        Rule("title-missing", "error", "The record has no title.", _title_present),
+        Rule("title-one-line", "error", "The title spans more than one line.", _title_one_line),
+        Rule(
+            "control-character",
+            "error",
+            "A value holds a control character that XML 1.0 cannot carry (U+0000-U+001F "
+            "other than TAB and newline, U+FFFE, U+FFFF).",
+            _no_control_characters,
         ),
         Rule(
             "translator-missing",
@@ -164,8 +330,167 @@ RULES: dict[str, Rule] = {
             "The citation's title or date differs from the record's.",
             _citation_consistent,
         ),
+        Rule(
+            "unknown-element",
+            "error",
+            "The document holds a section, key or element that archmeta does not know "
+            "(text: an unknown **Section:**; JSON: an unknown key; XML: an unknown element).",
+        ),
+        Rule(
+            "required-field",
+            "error",
+            "The profile requires a field that the record leaves empty.",
+        ),
     )
 }
+
+
+# ------------------------------------------------------------------------------- profiles
+
+
+class ProfileError(UsageError):
+    """A profile file that cannot be used: says which file, which key and what is wrong."""
+
+
+def _record_fields() -> list[str]:
+    return list(ArchivalRecord.model_fields)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A repository's requirements: fields that must be present and rule severities.
+
+    Each entry of ``required`` is a field name, or several joined by ``|`` when any one of
+    them will do (``"identifier|url|identifiers"``).
+    """
+
+    name: str
+    description: str = ""
+    required: tuple[str, ...] = ()
+    rules: Mapping[str, str] = field(default_factory=dict)
+    path: str | None = None
+
+    def severity(self, rule_id: str) -> str:
+        return self.rules.get(rule_id, RULES[rule_id].severity if rule_id in RULES else "error")
+
+
+DEFAULT_PROFILE = Profile(name="default", description="archmeta's default severities")
+
+_PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
+_PROFILE_KEYS = {"name", "description", "required", "rules"}
+
+
+def profile_names() -> list[str]:
+    """The profiles shipped with archmeta."""
+    return sorted(p.stem for p in _PROFILE_DIR.glob("*.toml"))
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def load_profile(name_or_path: str | os.PathLike[str] | Profile | None) -> Profile:
+    """A shipped profile by name (``wilson``, ``dc-minimal``) or a profile TOML file.
+
+    Raises :class:`ProfileError` naming the file, the key and the problem.
+    """
+    if name_or_path is None:
+        return DEFAULT_PROFILE
+    if isinstance(name_or_path, Profile):
+        return name_or_path
+    text = os.fspath(name_or_path)
+    path = Path(text)
+    if not text.endswith(".toml") and os.sep not in text and "/" not in text:
+        path = _PROFILE_DIR / f"{text}.toml"
+        if not path.is_file():
+            raise ProfileError(
+                f"unknown profile {text!r}; shipped profiles: {', '.join(profile_names())} "
+                "(or name a .toml file)"
+            )
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(f"{text}: no such profile file") from None
+    except OSError as exc:
+        raise ProfileError(f"{text}: cannot read the profile ({exc.strerror})") from None
+    return parse_profile(raw, source=text, default_name=path.stem)
+
+
+def parse_profile(data: bytes | str, source: str = "<profile>", default_name: str = "") -> Profile:
+    """Read a profile from TOML text (see ``docs/validation.md`` for the keys)."""
+    import tomllib
+
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        doc = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ProfileError(f"{source}: a profile must be UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{source}: not valid TOML: {exc}") from None
+
+    def fail(key: str, message: str) -> ProfileError:
+        return ProfileError(f"{source}: {key}: {message}")
+
+    for key in doc:
+        if key not in _PROFILE_KEYS:
+            raise fail(
+                key,
+                f"unknown key (known keys: {', '.join(sorted(_PROFILE_KEYS))})"
+                + _suggest(key, sorted(_PROFILE_KEYS)),
+            )
+    name = doc.get("name", default_name)
+    if not isinstance(name, str) or not name.strip():
+        raise fail("name", "must be a non-empty string")
+    description = doc.get("description", "")
+    if not isinstance(description, str):
+        raise fail("description", "must be a string")
+    required = doc.get("required", [])
+    if not isinstance(required, list) or not all(isinstance(x, str) for x in required):
+        raise fail("required", 'must be a list of field names, e.g. ["title", "date"]')
+    fields = _record_fields()
+    for index, entry in enumerate(required):
+        for alternative in entry.split("|"):
+            if alternative.strip() not in fields:
+                raise fail(
+                    f"required[{index}]",
+                    f"{alternative.strip()!r} is not a field of an archival record"
+                    + _suggest(alternative.strip(), fields),
+                )
+    rules = doc.get("rules", {})
+    if not isinstance(rules, dict):
+        raise fail("rules", 'must be a table, e.g. [rules] followed by date-future = "warning"')
+    for rule_id, setting in rules.items():
+        if rule_id not in RULES:
+            raise fail(f"rules.{rule_id}", "unknown rule id" + _suggest(rule_id, sorted(RULES)))
+        if setting not in SETTINGS:
+            raise fail(
+                f"rules.{rule_id}",
+                f"severity must be one of {', '.join(repr(s) for s in SETTINGS)}, not {setting!r}",
+            )
+    return Profile(
+        name=name.strip(),
+        description=description,
+        required=tuple(x.strip() for x in required),
+        rules=dict(rules),
+        path=source,
+    )
+
+
+def _required_issues(record: ArchivalRecord, profile: Profile) -> Iterator[tuple[str, str]]:
+    for entry in profile.required:
+        alternatives = [a.strip() for a in entry.split("|")]
+        if not any(getattr(record, a, None) not in (None, [], "") for a in alternatives):
+            shown = " or ".join(alternatives)
+            yield (
+                "/" + alternatives[0],
+                f"the profile {profile.name!r} requires {shown}, which the record leaves empty",
+            )
+
+
+# ------------------------------------------------------------------------------- checking
 
 
 def check_record(
@@ -173,22 +498,27 @@ def check_record(
     source: str | None = None,
     severities: Mapping[str, Severity | str] | None = None,
     locate: Callable[[str], tuple[int, int] | None] | None = None,
+    profile: Profile | None = None,
 ) -> list[Issue]:
     """Run every semantic rule on a record; ``severities`` overrides (``"off"`` disables).
 
     ``locate`` maps a JSON Pointer to a (line, column) in the source, when the format knows.
+    ``profile`` adds its required fields and its severities (``severities`` wins over it).
     """
+    settings: dict[str, str] = dict(profile.rules) if profile else {}
+    settings.update(severities or {})
     issues: list[Issue] = []
-    for rule in RULES.values():
-        severity = (severities or {}).get(rule.id, rule.severity)
+
+    def emit(rule_id: str, found: Iterator[tuple[str, str]]) -> None:
+        severity = settings.get(rule_id, RULES[rule_id].severity)
         if severity == "off":
-            continue
-        for where, message in rule.check(record):
+            return
+        for where, message in found:
             position = locate(where) if locate else None
             issues.append(
                 Issue(
                     message=message,
-                    rule=rule.id,
+                    rule=rule_id,
                     severity=severity,  # type: ignore[arg-type]
                     pointer=None if position else where,
                     line=position[0] if position else None,
@@ -196,48 +526,356 @@ def check_record(
                     source=source,
                 )
             )
+
+    for rule in RULES.values():
+        if rule.check is not None:
+            emit(rule.id, rule.check(record))
+    if profile and profile.required:
+        emit("required-field", _required_issues(record, profile))
     return issues
 
 
-def validate_text(text: str | bytes, format: str, source: str | None = None) -> list[Issue]:
+# Format-specific ids of problems that break a rule of RULES, relabelled to the stable id.
+_RELABEL = {
+    "text-control-character": "control-character",
+    "text-unknown-section": "unknown-element",
+    "text-missing-title": "title-missing",
+    "json-schema-additionalProperties": "unknown-element",
+    "model-extra-forbidden": "unknown-element",
+}
+_FIELD_RULES = {"title": "title-one-line", "url": "url-malformed"}
+_LANGUAGE_CODE_POINTER = re.compile(r"^/(?:original_)?languages/\d+/code$")
+
+
+def _value_at(data: Any, where: str | None) -> Any:
+    if data is None or where is None:
+        return None
+    value = data
+    for part in where.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def _stable_rule(issue: Issue, data: Any = None) -> str:
+    """The id of RULES that a format's own issue breaks, or the format's id when none does."""
+    rule = issue.rule
+    if rule in _RELABEL:
+        return _RELABEL[rule]
+    if "unknown" in rule and ("element" in rule or "section" in rule or "key" in rule):
+        return "unknown-element"
+    where = issue.pointer
+    value = _value_at(data, where)
+    if isinstance(value, str) and _CONTROL.search(value):
+        return "control-character"
+    if rule == "json-schema-required" and "'title'" in issue.message:
+        return "title-missing"
+    if where == "/title":
+        return "title-missing" if isinstance(value, str) and not value.strip() else "title-one-line"
+    if where == "/url":
+        return "url-malformed"
+    if where and _LANGUAGE_CODE_POINTER.match(where):
+        return "language-code-invalid"
+    if where == "/date/edtf" and isinstance(value, str) and "/" in value:
+        start, _, end = value.partition("/")
+        if start > end:
+            return "date-range-order"
+    if rule == "text-invalid-value":
+        name = issue.message.split(":", 1)[0]
+        if name in _FIELD_RULES:
+            return _FIELD_RULES[name]
+    return rule
+
+
+def _scan_control_characters(text: str, source: str | None) -> tuple[list[Issue], str]:
+    """Every control character of a text document as an issue, and the text with each replaced
+    by U+FFFD so that parsing can go on to find the other problems."""
+    issues = []
+    for m in _RAW_CONTROL.finditer(text):
+        from .errors import line_col
+
+        line, column = line_col(text, m.start())
+        issues.append(
+            Issue(
+                message=f"control character U+{ord(m.group()):04X} is not allowed",
+                rule="control-character",
+                line=line,
+                column=column,
+                source=source,
+            )
+        )
+        if len(issues) >= 100:
+            break
+    return issues, _RAW_CONTROL.sub("\ufffd", text) if issues else text
+
+
+def _text_issues(
+    data: str | bytes, source: str | None, profile: Profile | None
+) -> tuple[list[Issue], ArchivalRecord | None, Callable[[str], tuple[int, int] | None] | None]:
+    """Parse a text record, going past control characters and unknown sections so that one run
+    reports all of them; returns the fatal issues, the record (when readable) and a locator."""
+    from .formats._io import decode_text
+    from .formats.text import parse_text
+
+    text = decode_text(data, source)
+    issues, text = _scan_control_characters(text, source)
+    for _ in range(50):
+        try:
+            record, lines_of = parse_text(text, source=source)
+        except ParseError as exc:
+            issue = exc.issues[0]
+            issues.append(replace(issue, rule=_stable_rule(issue)))
+            if exc.rule == "text-unknown-section" and exc.line:
+                # Blank the header and its content paragraph (line numbers stay) and go on.
+                lines = text.split("\n")
+                index = exc.line - 1
+                lines[index] = ""
+                index += 1
+                while index < len(lines) and not lines[index].strip():
+                    index += 1
+                while index < len(lines) and lines[index].strip():
+                    lines[index] = ""
+                    index += 1
+                text = "\n".join(lines)
+                continue
+            return issues, None, None
+        break
+    else:
+        return issues, None, None
+
+    def locate(where: str) -> tuple[int, int] | None:
+        name = where.split("/")[1] if "/" in where else where
+        line = lines_of.get(name)
+        return (line, 1) if line else None
+
+    return issues, record, locate
+
+
+def validate_text(
+    text: str | bytes,
+    format: str,
+    source: str | None = None,
+    profile: Profile | str | None = None,
+    severities: Mapping[str, str] | None = None,
+) -> list[Issue]:
     """Every issue of one document in a registered format (parse, schema, then rules)."""
     from .formats import get_format
 
     info = get_format(format)
     module = info.module
+    prof = load_profile(profile) if not isinstance(profile, Profile) else profile
     try:
+        if format == "text":
+            issues, record, locate = _text_issues(text, source, prof)
+            issues = [_with_source(i, source) for i in issues]
+            if record is None:
+                return issues
+            return issues + check_record(record, source, severities, locate, prof)
+        locate = None
+        issues = []
         schema_check = getattr(module, "schema_issues", None)
         if schema_check is not None:
-            issues = schema_check(text, source=source, **info.options)
+            issues = list(schema_check(text, source=source, **info.options))
             if any(i.severity == "error" for i in issues):
-                return issues
+                data = _json_data(text) if format == "json" else None
+                return [
+                    _with_source(replace(i, rule=_stable_rule(i, data)), source) for i in issues
+                ]
+        reader = getattr(module, "read", None)
+        if reader is not None:
+            record, read_issues = reader(text, source=source, **info.options)
+            issues = issues + [
+                _tuned(replace(i, rule=_stable_rule(i)), prof, severities) for i in read_issues
+            ]
+            issues = [i for i in issues if i is not None]
         else:
-            issues = []
-        locate = None
-        if format == "text":
-            from .formats.text import parse_text
-
-            record, lines_of = parse_text(text, source=source)
-
-            def locate(where: str) -> tuple[int, int] | None:
-                field = where.split("/")[1] if "/" in where else where
-                line = lines_of.get(field)
-                return (line, 1) if line else None
-        else:
-            reader = getattr(module, "read", None)
-            if reader is not None:
-                record, read_issues = reader(text, source=source, **info.options)
-                issues = issues + list(read_issues)
-            else:
-                record = info.loads(text, source=source)
-        return issues + check_record(record, source=source, locate=locate)
+            record = info.loads(text, source=source)
+        return [_with_source(i, source) for i in issues] + check_record(
+            record, source, severities, locate, prof
+        )
     except ArchmetaError as exc:
-        return [_with_source(i, source) for i in exc.issues]
+        if isinstance(exc, UsageError):
+            raise
+        return [_with_source(replace(i, rule=_stable_rule(i)), source) for i in exc.issues]
+
+
+def _tuned(issue: Issue, profile: Profile, severities: Mapping[str, str] | None) -> Any:
+    """An issue of a readable record with the profile's severity for its rule (None: off)."""
+    if issue.rule not in RULES:
+        return issue
+    setting = (severities or {}).get(issue.rule) or profile.rules.get(issue.rule)
+    if setting is None:
+        return issue
+    if setting == "off":
+        return None
+    return replace(issue, severity=setting)
+
+
+def _json_data(text: str | bytes) -> Any:
+    import json
+
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _with_source(issue: Issue, source: str | None) -> Issue:
     if issue.source or source is None:
         return issue
-    from dataclasses import replace
-
     return replace(issue, source=source)
+
+
+# --------------------------------------------------------------------------------- reports
+
+
+@dataclass
+class Report:
+    """Everything :func:`validate` found in one document."""
+
+    source: str | None
+    format: str | None
+    issues: list[Issue] = field(default_factory=list)
+    profile: str | None = None
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def lines(self) -> list[str]:
+        """One ``FILE:LOC: severity: message [rule]`` line per issue."""
+        return [i.format(self.source) for i in self.issues]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "profile": self.profile,
+            "valid": self.ok,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "issues": [{**i.to_dict(), "source": i.source or self.source} for i in self.issues],
+        }
+
+
+def parse_size(text: str | int) -> int:
+    """``"64M"``, ``"200k"``, ``"1G"`` or a number of bytes; ``0`` means no limit."""
+    if isinstance(text, int):
+        return text
+    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)[iI]?[bB]?\s*", text)
+    if not m:
+        raise UsageError(f"invalid size {text!r}; use a number of bytes or e.g. 64M, 500k, 1G")
+    factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
+    return int(m.group(1)) * factor
+
+
+def _too_big(size: int, limit: int, name: str) -> ParseError:
+    return ParseError(
+        f"the input is {size:,} bytes, more than the limit of {limit:,} bytes "
+        "(raise it with --max-size or max_bytes=)",
+        source=name,
+        line=1,
+        column=1,
+        rule="input-too-large",
+    )
+
+
+def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a file, refused with ParseError (rule ``input-too-large``) before reading
+    when the file is larger than ``max_bytes`` (0: no limit). A missing file is a UsageError."""
+    name = os.fspath(path)
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if max_bytes and size > max_bytes:
+                raise _too_big(size, max_bytes, name)
+            data = handle.read(max_bytes + 1) if max_bytes else handle.read()
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a folder, not a file") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
+    if max_bytes and len(data) > max_bytes:
+        raise _too_big(len(data), max_bytes, name)
+    return data
+
+
+def read_stream(stream: Any, name: str = "<stdin>", max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read a binary stream up to ``max_bytes`` (refused beyond it)."""
+    data = stream.read(max_bytes + 1) if max_bytes else stream.read()
+    if max_bytes and len(data) > max_bytes:
+        raise _too_big(len(data), max_bytes, name)
+    return bytes(data)
+
+
+def validate(
+    source: str | bytes | os.PathLike[str],
+    format: str | None = None,
+    profile: str | os.PathLike[str] | Profile | None = None,
+    *,
+    name: str | None = None,
+    severities: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Report:
+    """Check one document and return a :class:`Report` of every problem.
+
+    ``source`` is a path (``pathlib.Path``, or a ``str`` that names an existing file and holds
+    no newline), the document's bytes, or its text. ``format`` is a registered format name
+    (default: detected from the file name, then the content). ``profile`` is a shipped profile
+    name, a TOML file or a :class:`Profile`. Unreadable input is reported as issues, never
+    raised; a bad ``format`` or ``profile`` raises :class:`~archmeta.errors.UsageError`.
+
+    >>> report = validate("**Cable**\\n", format="text")
+    >>> report.ok, [i.rule for i in report.issues]
+    (True, [])
+    """
+    from .formats import detect_format, get_format
+
+    prof = load_profile(profile)
+    path: str | None = None
+    if isinstance(source, os.PathLike):
+        path = os.fspath(source)
+    elif isinstance(source, str) and "\n" not in source and len(source) < 4096:
+        try:
+            if Path(source).is_file():
+                path = source
+        except (OSError, ValueError):
+            path = None
+    label = name or path
+    try:
+        if path is not None:
+            data: str | bytes = read_source(path, max_bytes)
+        else:
+            data = source  # type: ignore[assignment]
+            if max_bytes and len(data) > max_bytes:
+                raise _too_big(len(data), max_bytes, label or "<input>")
+        info = get_format(format) if format else detect_format(path or name, data)
+    except ParseError as exc:
+        return Report(label, format, exc.issues, prof.name)
+    except UsageError as exc:
+        if "cannot tell the format" not in str(exc):
+            raise
+        issue = Issue(message=str(exc), rule="format-unknown", line=1, column=1, source=label)
+        return Report(label, format, [issue], prof.name)
+    issues = validate_text(data, info.name, source=label, profile=prof, severities=severities)
+    return Report(label, info.name, issues, prof.name)

@@ -1,0 +1,453 @@
+"""Batch conversion: many files and folders to one output folder, in parallel, losing nothing.
+
+:func:`plan` turns the inputs into jobs (a folder is walked recursively for files with a known
+extension, and its relative layout is kept under the output folder); :func:`run` converts them in
+a process pool. Each output is written atomically (a temporary file in the same folder, then a
+rename), an existing output is kept unless ``force``, an input that fails is reported and the
+rest go on, and a stop request (SIGINT, SIGTERM) lets every worker finish the file it is writing
+and then stops: no partial file is ever left behind.
+
+Formats whose module has ``iter_records(source, source_name=None)`` (an OAI-PMH ListRecords
+response) are expanded into one output per record, named after the record's OAI identifier.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ArchmetaError, Issue, UsageError
+
+__all__ = ["BatchResult", "Job", "Outcome", "plan", "run", "safe_name"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input file and where its output goes (``output`` is the file, or for a
+    multi-record input the folder that receives one file per record)."""
+
+    input: str
+    output: str
+    conflict: str | None = None  # another input that maps to the same output
+
+
+@dataclass
+class Outcome:
+    """What happened to one input: counts of records converted, failed and skipped."""
+
+    input: str
+    converted: int = 0
+    failed: int = 0
+    skipped: int = 0
+    messages: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    done: bool = True  # False when a stop request came before this input was started
+
+
+@dataclass
+class BatchResult:
+    converted: int = 0
+    failed: int = 0
+    skipped: int = 0
+    not_started: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def records_per_second(self) -> float:
+        return self.converted / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        text = (
+            f"converted {self.converted}, failed {self.failed}, skipped {self.skipped} "
+            f"in {self.seconds:.2f} s ({self.records_per_second:.1f} records/s)"
+        )
+        if self.interrupted:
+            text += f"; interrupted, {self.not_started} input(s) not started"
+        return text
+
+
+# ------------------------------------------------------------------------------------ plan
+
+
+def _known_extensions(from_format: str | None) -> tuple[str, ...]:
+    from .formats import FORMATS, get_format
+
+    if from_format:
+        return get_format(from_format).extensions
+    return tuple(ext for info in FORMATS.values() for ext in info.extensions)
+
+
+def _strip_extension(name: str, extensions: Iterable[str]) -> str:
+    lower = name.lower()
+    best = max((e for e in extensions if lower.endswith(e)), key=len, default=None)
+    if best:
+        return name[: -len(best)]
+    return Path(name).stem if "." in name.lstrip(".") else name
+
+
+def walk(folder: Path, extensions: tuple[str, ...], exclude: Path | None = None) -> list[Path]:
+    """Files under ``folder`` (recursively, sorted) whose name ends with a known extension;
+    hidden files and folders (a leading dot) are left out, and so is ``exclude``."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and (exclude is None or (here / d).resolve() != exclude)
+        )
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(extensions):
+                found.append(here / name)
+    return found
+
+
+def plan(
+    inputs: Sequence[str],
+    to_format: str,
+    out_dir: str | os.PathLike[str],
+    from_format: str | None = None,
+) -> list[Job]:
+    """The jobs for converting ``inputs`` (files and folders) into ``out_dir``.
+
+    Raises :class:`UsageError` for a missing input, ``-``, an unknown format or an ``out_dir``
+    that is a file.
+    """
+    from .formats import get_format
+
+    target = get_format(to_format)
+    if from_format:
+        get_format(from_format)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out_dir}: --out must be a folder, and this is a file")
+    extensions = _known_extensions(from_format)
+    all_extensions = _known_extensions(None)
+    out_resolved = out.resolve()
+    jobs: list[Job] = []
+    seen: dict[str, str] = {}
+    for item in inputs:
+        if item == "-":
+            raise UsageError("'-' (standard input) converts one record: use -o, not --out")
+        path = Path(item)
+        if path.is_dir():
+            pairs = [(f, f.relative_to(path)) for f in walk(path, extensions, exclude=out_resolved)]
+        elif path.is_file():
+            pairs = [(path, Path(path.name))]
+        elif path.exists():
+            raise UsageError(f"{item}: not a regular file or folder")
+        else:
+            raise UsageError(f"{item}: no such file or folder")
+        for source, rel in pairs:
+            stem = _strip_extension(rel.name, all_extensions)
+            output = out / rel.parent / (stem + target.extension)
+            key = os.path.normcase(str(output.resolve()))
+            conflict = seen.get(key)
+            if conflict is None:
+                seen[key] = str(source)
+            jobs.append(Job(str(source), str(output), conflict))
+    return jobs
+
+
+# -------------------------------------------------------------------------- converting
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(identifier: str, limit: int = 150) -> str:
+    """A portable file name (no extension) for an identifier.
+
+    ``oai:digitalarchive.wilsoncenter.org:118189`` becomes
+    ``oai_digitalarchive.wilsoncenter.org_118189``; long names are cut and given a short hash
+    so that they stay distinct.
+    """
+    name = _SAFE.sub("_", identifier).strip("._-") or "record"
+    if len(name) > limit:
+        import hashlib
+
+        digest = hashlib.sha1(identifier.encode("utf-8")).hexdigest()[:10]
+        name = name[:limit].rstrip("._-") + "-" + digest
+    return name
+
+
+_stop_requested = False
+_shared_stop: Any = None
+
+
+def _request_stop(signum: int, frame: object) -> None:
+    global _stop_requested
+    _stop_requested = True
+
+
+def _stopping() -> bool:
+    return _stop_requested or (_shared_stop is not None and _shared_stop.is_set())
+
+
+def _worker_init(stop_event: Any) -> None:
+    """In each worker: stop between files (never in the middle of one) when asked."""
+    global _shared_stop, _stop_requested
+    _shared_stop = stop_event
+    _stop_requested = False
+    signal.signal(signal.SIGINT, _request_stop)
+    signal.signal(signal.SIGTERM, _request_stop)
+
+
+@dataclass(frozen=True)
+class Settings:
+    to_format: str
+    from_format: str | None = None
+    force: bool = False
+    max_bytes: int = 0
+
+
+def _issue_lines(exc: ArchmetaError, name: str) -> list[str]:
+    return [issue.format(issue.source or name) for issue in exc.issues]
+
+
+def _write(output: Path, text: str, force: bool, outcome: Outcome) -> None:
+    from .formats._io import write_atomic
+
+    if output.exists() and not force:
+        outcome.skipped += 1
+        outcome.messages.append(f"{output}: skipped: exists (use --force to overwrite it)")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(output, text.encode("utf-8"))
+    outcome.converted += 1
+    outcome.outputs.append(str(output))
+
+
+def convert_one(job: Job, settings: Settings) -> Outcome:
+    """Convert one input; every problem is caught and reported in the outcome."""
+    from .formats import detect_format, get_format
+
+    outcome = Outcome(job.input)
+    if job.conflict:
+        outcome.failed = 1
+        outcome.messages.append(
+            f"{job.input}: error: its output {job.output} is also the output of "
+            f"{job.conflict} [output-conflict]"
+        )
+        return outcome
+    try:
+        output = Path(job.output)
+        if output.exists() and output.resolve() == Path(job.input).resolve():
+            raise UsageError(f"{job.input}: the output would overwrite the input itself")
+        target = get_format(settings.to_format)
+        from .validation import read_source
+
+        data = read_source(job.input, settings.max_bytes)
+        if settings.from_format:
+            source = get_format(settings.from_format)
+        else:
+            source = detect_format(job.input, data[:4096])
+        iter_records = getattr(source.module, "iter_records", None)
+        if iter_records is not None:
+            _convert_many(job, data, iter_records, target, settings, outcome)
+        else:
+            record = source.loads(data, source=job.input)
+            _write(output, target.dumps(record), settings.force, outcome)
+    except ArchmetaError as exc:
+        outcome.failed += 1
+        lines = _issue_lines(exc, job.input)
+        if isinstance(exc, UsageError):
+            lines = [f"{job.input}: error: {exc} [usage]"]
+        outcome.messages.extend(lines)
+    except Exception as exc:  # a bug in a format module must not end the batch
+        outcome.failed += 1
+        outcome.messages.append(
+            f"{job.input}: error: internal error {type(exc).__name__}: {exc} [internal-error]"
+        )
+    return outcome
+
+
+def _convert_many(
+    job: Job,
+    data: bytes,
+    iter_records: Callable[..., Iterator[Any]],
+    target: Any,
+    settings: Settings,
+    outcome: Outcome,
+) -> None:
+    """One output per record of a multi-record input (OAI-PMH ListRecords)."""
+    output = Path(job.output)
+    folder = output.parent
+    stem = output.name[: -len(target.extension)] if target.extension else output.stem
+    items = iter_records(data, source_name=job.input)
+    first = next(items, None)
+    second = next(items, None) if first is not None else None
+    if first is None:
+        outcome.skipped += 1
+        outcome.messages.append(f"{job.input}: skipped: it holds no records")
+        return
+    used: dict[str, int] = {}
+    chain = [first] + ([second] if second is not None else [])
+
+    def all_items() -> Iterator[Any]:
+        yield from chain
+        yield from items
+
+    single = second is None and not getattr(first, "oai_identifier", None)
+    for number, item in enumerate(all_items(), start=1):
+        if _stopping():
+            break
+        identifier = getattr(item, "oai_identifier", None)
+        if single:
+            name = stem
+        elif identifier:
+            name = safe_name(identifier)
+        else:
+            name = f"{stem}-{number:05d}"
+        count = used.get(name, 0) + 1
+        used[name] = count
+        if count > 1:
+            name = f"{name}-{count}"
+        where = f"{job.input} (record {number}{', ' + identifier if identifier else ''})"
+        if getattr(item, "deleted", False):
+            outcome.skipped += 1
+            outcome.messages.append(f"{where}: skipped: deleted record")
+            continue
+        record = getattr(item, "record", None)
+        if record is None:
+            outcome.failed += 1
+            issues: list[Issue] = list(getattr(item, "issues", []) or [])
+            outcome.messages.extend(i.format(i.source or where) for i in issues)
+            if not issues:
+                outcome.messages.append(f"{where}: error: the record could not be read")
+            continue
+        try:
+            _write(
+                folder / (name + target.extension), target.dumps(record), settings.force, outcome
+            )
+        except ArchmetaError as exc:
+            outcome.failed += 1
+            outcome.messages.extend(_issue_lines(exc, where))
+
+
+def convert_chunk(jobs: Sequence[Job], settings: Settings) -> list[Outcome]:
+    """Convert some jobs in order; stop (marking the rest not done) when a stop is requested."""
+    outcomes = []
+    for job in jobs:
+        if _stopping():
+            outcomes.append(Outcome(job.input, done=False))
+            continue
+        outcomes.append(convert_one(job, settings))
+    return outcomes
+
+
+# --------------------------------------------------------------------------------- run
+
+
+def _chunks(jobs: Sequence[Job], size: int) -> Iterator[Sequence[Job]]:
+    for start in range(0, len(jobs), size):
+        yield jobs[start : start + size]
+
+
+def run(
+    jobs: Sequence[Job],
+    settings: Settings,
+    workers: int | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+    report: Callable[[str], None] | None = None,
+) -> BatchResult:
+    """Convert every job with ``workers`` processes (default: the number of cores).
+
+    ``progress`` is called once per finished input, ``report`` once per message (failure or
+    skip). SIGINT and SIGTERM are handled while this runs: the batch stops after the files
+    being written and ``interrupted`` is set in the result.
+    """
+    global _stop_requested
+    workers = workers or os.cpu_count() or 1
+    result = BatchResult()
+    started = time.perf_counter()
+    _stop_requested = False
+    previous = {sig: signal.signal(sig, _request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def collect(outcomes: Iterable[Outcome]) -> None:
+        for outcome in outcomes:
+            result.outcomes.append(outcome)
+            if not outcome.done:
+                result.not_started += 1
+                continue
+            result.converted += outcome.converted
+            result.failed += outcome.failed
+            result.skipped += outcome.skipped
+            for message in outcome.messages:
+                if report:
+                    report(message)
+            if progress:
+                progress(outcome)
+
+    try:
+        if workers <= 1 or len(jobs) <= 1:
+            for job in jobs:
+                collect(convert_chunk([job], settings))
+        else:
+            _run_pool(jobs, settings, min(workers, len(jobs)), collect)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        result.interrupted = _stop_requested
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def _run_pool(
+    jobs: Sequence[Job], settings: Settings, workers: int, collect: Callable[..., None]
+) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    stop = context.Event()
+    size = max(1, min(64, len(jobs) // (workers * 8)))
+    pending_chunks = _chunks(jobs, size)
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_init, initargs=(stop,)
+    ) as pool:
+        running: set[Any] = set()
+        order: dict[Any, Sequence[Job]] = {}
+        exhausted = False
+        while True:
+            while not exhausted and not _stop_requested and len(running) < workers * 2:
+                chunk = next(pending_chunks, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                future = pool.submit(convert_chunk, chunk, settings)
+                running.add(future)
+                order[future] = chunk
+            if _stop_requested:
+                stop.set()
+            if not running:
+                break
+            done, running = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = order.pop(future)
+                try:
+                    collect(future.result())
+                except Exception as exc:  # a worker died: its inputs are failures, not lost
+                    collect(
+                        [
+                            Outcome(
+                                j.input,
+                                failed=1,
+                                messages=[
+                                    f"{j.input}: error: worker failed: {exc} [internal-error]"
+                                ],
+                            )
+                            for j in chunk
+                        ]
+                    )
+        if _stop_requested:
+            stop.set()
+            collect(Outcome(j.input, done=False) for chunk in pending_chunks for j in chunk)
