@@ -28,6 +28,7 @@ _LAZY = {
     "normalize_date": "archmeta.dates",
     "parse_citation": "archmeta.citation",
     "parse_inline": "archmeta.segments",
+    "validate": "archmeta.validation",
 }
 
 __all__ = [*_LAZY, "__version__"]
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from .errors import ArchmetaError, Issue, ParseError, UsageError, ValidationError
     from .model import ArchivalDate, ArchivalRecord, Language
     from .segments import parse_inline
+    from .validation import validate
 
 
 def __getattr__(name: str) -> Any:
