@@ -70,6 +70,24 @@ register(
         "JSON described by schemas/archival-record.schema.json",
     )
 )
+register(
+    FormatInfo(
+        "oai_dc",
+        "archmeta.formats.dc",
+        (".oai_dc.xml",),
+        "Dublin Core for OAI-PMH (oai_dc: the 15 elements)",
+        {"flavour": "oai_dc"},
+    )
+)
+register(
+    FormatInfo(
+        "dcterms",
+        "archmeta.formats.dc",
+        (".dcterms.xml",),
+        "Qualified Dublin Core (DCMI terms in DCMI's qualifieddc container)",
+        {"flavour": "dcterms"},
+    )
+)
 
 
 def format_names() -> list[str]:
