@@ -36,6 +36,12 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def wilson_text() -> str:
+    """The reference record as the library writes it (examples/; always in the clone)."""
+    return (EXAMPLES / "wilson-118189.txt").read_text(encoding="utf-8")
+
+
 def conformance(*parts: str) -> Path:
     """A path in ../shared/conformance, skipping the test with a reason when it is absent."""
     path = CONFORMANCE.joinpath(*parts)

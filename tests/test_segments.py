@@ -44,10 +44,10 @@ def test_render_gives_back_the_identical_string(paragraph):
     assert all(s.text.strip() == s.text and s.text for s in segments if isinstance(s, Supplied))
 
 
-def test_record_body_segments_are_lazy(seed_text):
+def test_record_body_segments_are_lazy(wilson_text):
     from archmeta.formats import text
 
-    record = text.loads(seed_text)
+    record = text.loads(wilson_text)
     view = record.body_segments()
     first = next(view)
     assert first == (Omission("[...]"),)

@@ -66,10 +66,10 @@ def test_edtf_checked_beyond_the_schema():
     assert [i.pointer for i in info.value.issues] == ["/date/edtf"]
 
 
-def test_keys_follow_the_model_field_order_and_defaults_are_left_out(seed_text):
+def test_keys_follow_the_model_field_order_and_defaults_are_left_out(wilson_text):
     from archmeta.formats import text
 
-    data = json.loads(json_format.dumps(text.loads(seed_text)))
+    data = json.loads(json_format.dumps(text.loads(wilson_text)))
     order = list(ArchivalRecord.model_fields)
     assert list(data) == sorted(data, key=order.index)
     assert "identifier" not in data and "subjects" not in data

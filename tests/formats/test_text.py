@@ -34,8 +34,8 @@ def test_seed_text_json_text_is_identical(seed_text):
     assert text.dumps(again) == seed_text.lstrip("\n") + "\n"
 
 
-def test_seed_fields(seed_text):
-    r = text.loads(seed_text)
+def test_seed_fields(wilson_text):
+    r = text.loads(wilson_text)
     assert r.date == ArchivalDate(text="April 30, 1962", edtf="1962-04-30")
     assert r.title.startswith("Cable from the Chinese Foreign Ministry, 'Representations")
     assert r.url == "http://digitalarchive.wilsoncenter.org/document/118189"
@@ -167,8 +167,8 @@ def test_languages_one_per_line_or_comma_separated():
         ("date", ArchivalDate(text="April 30, 1962", edtf=None)),
     ],
 )
-def test_writer_escapes_values_that_would_read_back_differently(seed_text, field, value):
-    record = text.loads(seed_text).model_copy(update={field: value})
+def test_writer_escapes_values_that_would_read_back_differently(wilson_text, field, value):
+    record = text.loads(wilson_text).model_copy(update={field: value})
     record = ArchivalRecord.model_validate(record.model_dump())
     assert text.loads(text.dumps(record)) == record
 
@@ -185,8 +185,8 @@ def test_dash_body_without_list_section_is_not_escaped():
     assert "\n- an item of the body\n" in text.dumps(record)
 
 
-def test_writer_is_deterministic_and_ends_with_one_newline(seed_text):
-    record = text.loads(seed_text)
+def test_writer_is_deterministic_and_ends_with_one_newline(wilson_text):
+    record = text.loads(wilson_text)
     assert text.dumps(record) == text.dumps(record.model_copy(deep=True))
     assert text.dumps(record).endswith("]\n") and not text.dumps(record).endswith("\n\n")
 
@@ -194,8 +194,8 @@ def test_writer_is_deterministic_and_ends_with_one_newline(seed_text):
 # ----------------------------------------------------------------------------- files
 
 
-def test_load_and_dump_on_paths_and_streams(tmp_path, seed_text):
-    record = text.loads(seed_text)
+def test_load_and_dump_on_paths_and_streams(tmp_path, wilson_text):
+    record = text.loads(wilson_text)
     path = tmp_path / "out.txt"
     text.dump(record, path)
     assert text.load(path) == record
