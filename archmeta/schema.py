@@ -45,7 +45,11 @@ def render_json_schema() -> str:
 
 
 def _package_schemas() -> Any:
-    return resources.files("archmeta") / "schemas"
+    try:
+        return resources.files("archmeta") / "schemas"
+    except (NotADirectoryError, ModuleNotFoundError):  # pragma: no cover - odd installs
+        # A stale editable install can present the package as a namespace package.
+        return Path(__file__).resolve().parent / "schemas"
 
 
 def schema_text(name: str) -> str:
