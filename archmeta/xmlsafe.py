@@ -42,6 +42,16 @@ def make_parser() -> etree.XMLParser:
 def _reject_entity_declarations(root: etree._Element, source: str | None) -> None:
     """Refuse documents whose internal DTD declares entities (billion laughs, external ones)."""
     docinfo = root.getroottree().docinfo
+    if docinfo.system_url or docinfo.public_id:
+        # Never fetched (load_dtd is off), but refused so that nobody relies on it.
+        raise ParseError(
+            f"the document refers to an external DTD "
+            f"({docinfo.system_url or docinfo.public_id!r}); external DTDs are refused",
+            source=source,
+            line=1,
+            column=1,
+            rule="xml-external-dtd",
+        )
     dtd = docinfo.internalDTD
     if dtd is None:
         return
