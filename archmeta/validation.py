@@ -581,10 +581,9 @@ def _stable_rule(issue: Issue, data: Any = None) -> str:
         return "url-malformed"
     if where and _LANGUAGE_CODE_POINTER.match(where):
         return "language-code-invalid"
-    if where == "/date/edtf" and isinstance(value, str) and "/" in value:
+    if where == "/date/edtf" and isinstance(value, str):
         start, _, end = value.partition("/")
-        if start > end:
-            return "date-range-order"
+        return "date-range-order" if end and start > end else "date-unreadable"
     if rule == "text-invalid-value":
         name = issue.message.split(":", 1)[0]
         if name in _FIELD_RULES:
@@ -683,6 +682,7 @@ def validate_text(
             issues = list(schema_check(text, source=source, **info.options))
             if any(i.severity == "error" for i in issues):
                 data = _json_data(text) if format == "json" else None
+                issues = issues + _model_value_issues(data, issues, source)
                 return [
                     _with_source(replace(i, rule=_stable_rule(i, data)), source) for i in issues
                 ]
@@ -701,7 +701,34 @@ def validate_text(
     except ArchmetaError as exc:
         if isinstance(exc, UsageError):
             raise
-        return [_with_source(replace(i, rule=_stable_rule(i)), source) for i in exc.issues]
+        data = _json_data(text) if format == "json" else None
+        return [_with_source(replace(i, rule=_stable_rule(i, data)), source) for i in exc.issues]
+
+
+def _model_value_issues(data: Any, found: list[Issue], source: str | None) -> list[Issue]:
+    """Problems only the model's own validators see (an impossible EDTF date), at places the
+    schema check has not already reported, so that one run reports everything."""
+    if not isinstance(data, dict):
+        return []
+    import pydantic
+
+    try:
+        ArchivalRecord.model_validate(data)
+        return []
+    except pydantic.ValidationError as exc:
+        extra = [
+            i
+            for i, e in zip(pydantic_issues(exc, source), exc.errors(), strict=True)
+            if e.get("type") == "value_error"
+        ]
+    except RecursionError:
+        return []
+    seen = [i.pointer for i in found if i.pointer is not None]
+    return [
+        i
+        for i in extra
+        if not any(i.pointer == p or (i.pointer or "").startswith(p + "/") for p in seen if p)
+    ]
 
 
 def _tuned(issue: Issue, profile: Profile, severities: Mapping[str, str] | None) -> Any:
