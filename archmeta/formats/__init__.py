@@ -88,6 +88,7 @@ register(
         {"flavour": "dcterms"},
     )
 )
+register(FormatInfo("tei", "archmeta.formats.tei", (".tei.xml",), "TEI P5 XML document"))
 
 
 def format_names() -> list[str]:

@@ -375,6 +375,7 @@ _URL = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"]+$')
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 _LB = object()  # a line break in flattened text
+_JOIN = object()  # <lb break="no"/>: the word goes on, white space around it is dropped
 
 # Inline elements dropped from running text (with a warning): notes, page furniture, figures.
 _DROPPED_INLINE = frozenset({"note", "fw", "figure", "del", "surplus", "metamark", "interp"})
@@ -449,7 +450,7 @@ class _Reader:
         if not name:  # comments and processing instructions
             return []
         if name == "lb":
-            return [] if child.get("break") == "no" else [_LB]
+            return [_JOIN] if child.get("break") == "no" else [_LB]
         if name in _MILESTONES:
             if name not in ("pb", "cb", "anchor", "index"):
                 self.note_inline("skipped", child)
@@ -493,11 +494,16 @@ class _Reader:
         """The element's text as a Paragraph (lines joined by newlines), None when empty."""
         pieces = self.pieces(element, body)
         lines: list[str] = [""]
+        join = False
         for piece in pieces:
             if piece is _LB:
                 lines.append("")
+            elif piece is _JOIN:
+                lines[-1] = lines[-1].rstrip(" \t\r\n")
+                join = True
             else:
-                lines[-1] += piece
+                lines[-1] += piece.lstrip(" \t\r\n") if join else piece
+                join = join and not piece.strip(" \t\r\n")
         if self.preserve(element):
             exact = "\n".join(lines)
             if _PARAGRAPH.search(exact):
@@ -637,7 +643,8 @@ class _Reader:
         self.add(creators, self.lines_of("teiHeader/fileDesc/titleStmt/author"))
         for path in (
             "teiHeader/fileDesc/sourceDesc/bibl/author",
-            "teiHeader/fileDesc/sourceDesc/biblStruct//author",
+            "teiHeader/fileDesc/sourceDesc/biblStruct/analytic/author",
+            "teiHeader/fileDesc/sourceDesc/listBibl/biblStruct/analytic/author",
             "teiHeader/fileDesc/sourceDesc/msDesc//author",
             "teiHeader/profileDesc/correspDesc/correspAction[@type='sent']/persName",
             "teiHeader/profileDesc/correspDesc/correspAction[@type='sent']/orgName",
