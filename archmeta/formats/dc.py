@@ -634,6 +634,7 @@ def from_element(
 
         issues.extend(pydantic_issues(exc, source))
         return None, issues
+    issues.sort(key=lambda issue: issue.line or 0)
     return record, issues
 
 

@@ -1,0 +1,384 @@
+"""OAI-PMH responses: reading ``ListRecords``/``GetRecord`` as a stream, writing ``ListRecords``.
+
+Reading (constant memory, for files of any size)::
+
+    iter_records(source, source_name=None) -> Iterator[CollectionItem]
+
+``source`` is a path (``str`` or ``os.PathLike``) or a binary file object. The response is read
+with lxml ``iterparse`` under archmeta's hardened parser options (no network, no DTD, no entity
+expansion; documents declaring entities are refused); each ``record`` element is turned into a
+:class:`CollectionItem` and then cleared, together with the records before it, so memory does
+not grow with the file. Each item carries the OAI identifier and datestamp of its header;
+``deleted`` is true for ``status="deleted"`` headers (``record`` is then None); a record that
+cannot be read (no title, metadata in a format other than Dublin Core, ...) gives an item with
+``record`` None and error issues, and the stream goes on. Warnings about what was not kept
+(elements of other namespaces, extra dates) are in ``issues`` beside a record. XML that is not
+well-formed raises :class:`~archmeta.errors.ParseError` with its line and column once the
+reader reaches it (the records before it have been yielded); an OAI-PMH ``error`` response
+other than ``noRecordsMatch`` raises ``ParseError`` too.
+
+Writing (streamed too, with ``lxml.etree.xmlfile``)::
+
+    write_list_records(items_or_records, file, *, flavour="oai_dc", base_url=...,
+                       response_date=None, repository="archmeta") -> int
+
+writes a ``ListRecords`` response valid against the official ``OAI-PMH.xsd`` from
+:class:`CollectionItem` objects (deleted ones as deleted headers, unreadable ones skipped) or
+plain :class:`~archmeta.model.ArchivalRecord` objects (identifier ``oai:REPOSITORY:ID``,
+datestamp the response date), and returns the number of records written. Only ``oai_dc`` can be
+written: OAI-PMH requires namespace-qualified metadata and the ``dcterms`` flavour uses DCMI's
+unqualified ``qualifieddc`` container.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ..errors import Issue, ParseError, UsageError
+from ..model import ArchivalRecord
+from .dc import DC_NS, DCTERMS_NS, OAI_NS, XSI_NS, from_element, to_element
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+__all__ = ["OAI_NS", "CollectionItem", "iter_records", "write_list_records"]
+
+_RECORD = f"{{{OAI_NS}}}record"
+_HEADER = f"{{{OAI_NS}}}header"
+_METADATA = f"{{{OAI_NS}}}metadata"
+_ERROR = f"{{{OAI_NS}}}error"
+OAI_PMH_SCHEMA_LOCATION = f"{OAI_NS} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+
+
+@dataclass
+class CollectionItem:
+    """One record of an OAI-PMH response, as read or to be written."""
+
+    oai_identifier: str | None
+    datestamp: str | None
+    deleted: bool = False
+    record: ArchivalRecord | None = None
+    issues: list[Issue] = field(default_factory=list)
+    set_specs: list[str] = field(default_factory=list)
+    line: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the item holds a record (or is a deleted record, which is not an error)."""
+        return self.record is not None or self.deleted
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+def _iterparse_options() -> dict[str, Any]:
+    from ..xmlsafe import XML_PARSER_OPTIONS
+
+    return {k: v for k, v in XML_PARSER_OPTIONS.items()}
+
+
+def _syntax_error(exc: Exception, source: str | None) -> ParseError:
+    line, column = getattr(exc, "position", None) or (None, None)
+    message = getattr(exc, "msg", None) or str(exc)
+    message = re.sub(r",?\s*line \d+(?:, column \d+)?\s*$", "", message)
+    return ParseError(
+        f"not well-formed XML: {message}",
+        source=source,
+        line=line or 1,
+        column=column or 1,
+        rule="xml-syntax",
+    )
+
+
+def _check_dtd(element: etree._Element, source: str | None) -> None:
+    docinfo = element.getroottree().docinfo
+    dtd = docinfo.internalDTD
+    if dtd is not None:
+        for entity in dtd.iterentities():
+            raise ParseError(
+                f"the document declares the entity {entity.name!r}; entity declarations are "
+                "refused",
+                source=source,
+                line=1,
+                column=1,
+                rule="xml-entity",
+            )
+
+
+def _text(element: etree._Element | None) -> str | None:
+    if element is None or element.text is None:
+        return None
+    return element.text.strip() or None
+
+
+def _item(record_el: etree._Element, source: str | None) -> CollectionItem:
+    header = record_el.find(_HEADER)
+    line = record_el.sourceline
+    if header is None:
+        return CollectionItem(
+            None,
+            None,
+            issues=[Issue("the record has no header", "oai-no-header", line=line, source=source)],
+            line=line,
+        )
+    identifier = _text(header.find(f"{{{OAI_NS}}}identifier"))
+    datestamp = _text(header.find(f"{{{OAI_NS}}}datestamp"))
+    set_specs = [s for s in (_text(e) for e in header.iterfind(f"{{{OAI_NS}}}setSpec")) if s]
+    item = CollectionItem(identifier, datestamp, set_specs=set_specs, line=line)
+    if header.get("status") == "deleted":
+        item.deleted = True
+        return item
+    label = source
+    metadata = record_el.find(_METADATA)
+    container = None
+    if metadata is not None:
+        container = next((c for c in metadata if isinstance(c.tag, str)), None)
+    if container is None:
+        item.issues.append(
+            Issue(
+                "the record has no metadata (and is not marked deleted)",
+                "oai-no-metadata",
+                line=line,
+                source=label,
+            )
+        )
+        return item
+    if not any(
+        isinstance(c.tag, str) and c.tag.startswith((f"{{{DC_NS}}}", f"{{{DCTERMS_NS}}}"))
+        for c in container
+    ):
+        item.issues.append(
+            Issue(
+                f"the metadata ({container.tag}) is not Dublin Core",
+                "oai-not-dublin-core",
+                line=container.sourceline,
+                source=label,
+            )
+        )
+        return item
+    item.record, issues = from_element(container, label)
+    item.issues.extend(issues)
+    return item
+
+
+def iter_records(
+    source: str | os.PathLike[str] | IO[bytes], source_name: str | None = None
+) -> Iterator[CollectionItem]:
+    """Stream the records of an OAI-PMH ``ListRecords`` or ``GetRecord`` response.
+
+    ``source`` is a path or a binary file; ``source_name`` names it in issues (default: the
+    path or the file's ``name``). See the module documentation for what is yielded and raised.
+    """
+    from lxml import etree
+
+    if source_name is None:
+        source_name = (
+            os.fspath(source)
+            if isinstance(source, (str, os.PathLike))
+            else str(getattr(source, "name", "<stream>"))
+        )
+    handle: Any
+    close = False
+    if isinstance(source, (str, os.PathLike)):
+        handle = open(source, "rb")
+        close = True
+    else:
+        handle = source
+    try:
+        context = etree.iterparse(
+            handle, events=("start", "end"), tag=(_RECORD, _ERROR), **_iterparse_options()
+        )
+        checked = False
+        depth = 0
+        try:
+            for event, element in context:
+                if not checked:
+                    _check_dtd(element, source_name)
+                    checked = True
+                if event == "start":
+                    depth += 1
+                    continue
+                depth -= 1
+                if element.tag == _ERROR:
+                    code = element.get("code", "")
+                    if code != "noRecordsMatch":
+                        raise ParseError(
+                            f"the OAI-PMH response is an error: {code}: "
+                            f"{(element.text or '').strip()}",
+                            source=source_name,
+                            line=element.sourceline,
+                            column=1,
+                            rule="oai-error",
+                        )
+                    continue
+                if depth:
+                    continue  # a record element nested in a record (not OAI-PMH): skip
+                yield _item(element, source_name)
+                # Free what has been read: the record and every sibling before it.
+                element.clear(keep_tail=False)
+                parent = element.getparent()
+                if parent is not None:
+                    while element.getprevious() is not None:
+                        del parent[0]
+        except etree.XMLSyntaxError as exc:
+            raise _syntax_error(exc, source_name) from None
+        if not checked and context.root is not None:
+            _check_dtd(context.root, source_name)
+    finally:
+        if close:
+            handle.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+
+_SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(?::[A-Za-z0-9\-_.!~*'()]+)*")
+_UTC_DATESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?")
+
+
+def _oai_identifier(record: ArchivalRecord, repository: str, index: int) -> str:
+    local = record.identifier or record.url or f"record-{index}"
+    return f"oai:{repository}:{quote(local, safe=':/@!$&()*+,;=-._~')}"
+
+
+def _utc_now() -> str:
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_list_records(
+    items_or_records: Iterable[CollectionItem | ArchivalRecord],
+    file: str | os.PathLike[str] | IO[bytes],
+    *,
+    flavour: str = "oai_dc",
+    base_url: str = "https://archmeta.dev/oai",
+    response_date: str | None = None,
+    repository: str = "archmeta",
+) -> int:
+    """Write records as an OAI-PMH ``ListRecords`` response; returns how many were written.
+
+    ``file`` is a path or a binary file. ``response_date`` (``YYYY-MM-DDThh:mm:ssZ``, default
+    now) is also the datestamp of plain records and of items without one. Items that hold no
+    record and are not deleted are skipped; with nothing to write, the response is the
+    ``noRecordsMatch`` error the protocol prescribes.
+    """
+    from lxml import etree
+
+    if flavour != "oai_dc":
+        raise UsageError(
+            "OAI-PMH responses are written with oai_dc metadata only (the dcterms flavour's "
+            "qualifieddc container has no namespace, which OAI-PMH metadata requires)"
+        )
+    response_date = response_date or _utc_now()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", response_date):
+        raise UsageError(f"response_date must be YYYY-MM-DDThh:mm:ssZ, not {response_date!r}")
+
+    def entries() -> Iterator[tuple[str, str, bool, ArchivalRecord | None, list[str]]]:
+        for index, item in enumerate(items_or_records, 1):
+            if isinstance(item, ArchivalRecord):
+                yield _oai_identifier(item, repository, index), response_date, False, item, []
+            elif item.deleted or item.record is not None:
+                identifier = item.oai_identifier
+                if not identifier:
+                    if item.record is None:
+                        continue
+                    identifier = _oai_identifier(item.record, repository, index)
+                datestamp = item.datestamp
+                if not datestamp or not _UTC_DATESTAMP.fullmatch(datestamp):
+                    datestamp = response_date
+                yield identifier, datestamp, item.deleted, item.record, item.set_specs
+
+    stream = entries()
+    first = next(stream, None)
+    nsmap = {None: OAI_NS, "xsi": XSI_NS}
+    count = 0
+    handle: Any
+    close = False
+    if isinstance(file, (str, os.PathLike)):
+        handle = open(file, "wb")
+        close = True
+    else:
+        handle = file
+    try:
+        handle.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+        with etree.xmlfile(handle, encoding="UTF-8") as xf:
+            with xf.element(
+                f"{{{OAI_NS}}}OAI-PMH",
+                nsmap=nsmap,  # type: ignore[arg-type]
+                attrib={f"{{{XSI_NS}}}schemaLocation": OAI_PMH_SCHEMA_LOCATION},
+            ):
+                xf.write("\n  ")
+                xf.write(_leaf("responseDate", response_date))
+                xf.write("\n  ")
+                request_attrs = {"verb": "ListRecords", "metadataPrefix": flavour}
+                xf.write(_leaf("request", base_url, request_attrs))
+                xf.write("\n  ")
+                if first is None:
+                    xf.write(
+                        _leaf(
+                            "error",
+                            "No records match the request.",
+                            {"code": "noRecordsMatch"},
+                        )
+                    )
+                    xf.write("\n")
+                else:
+                    with xf.element(f"{{{OAI_NS}}}ListRecords"):
+                        for entry in _chain(first, stream):
+                            xf.write("\n    ")
+                            xf.write(_record_element(*entry, flavour=flavour), pretty_print=False)
+                            count += 1
+                        xf.write("\n  ")
+                    xf.write("\n")
+        handle.write(b"\n")
+    finally:
+        if close:
+            handle.close()
+    return count
+
+
+def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
+
+
+def _leaf(name: str, text: str, attrib: dict[str, str] | None = None) -> etree._Element:
+    from lxml import etree
+
+    element = etree.Element(f"{{{OAI_NS}}}{name}", attrib=attrib or {}, nsmap={None: OAI_NS})  # type: ignore[dict-item]
+    element.text = text
+    return element
+
+
+def _record_element(
+    identifier: str,
+    datestamp: str,
+    deleted: bool,
+    record: ArchivalRecord | None,
+    set_specs: list[str],
+    *,
+    flavour: str,
+) -> etree._Element:
+    from lxml import etree
+
+    record_el = etree.Element(_RECORD, nsmap={None: OAI_NS})  # type: ignore[dict-item]
+    header = etree.SubElement(record_el, _HEADER)
+    if deleted:
+        header.set("status", "deleted")
+    etree.SubElement(header, f"{{{OAI_NS}}}identifier").text = identifier
+    etree.SubElement(header, f"{{{OAI_NS}}}datestamp").text = datestamp
+    for spec in (s for s in set_specs if _SET_SPEC.fullmatch(s)):
+        etree.SubElement(header, f"{{{OAI_NS}}}setSpec").text = spec
+    if not deleted and record is not None:
+        metadata = etree.SubElement(record_el, _METADATA)
+        metadata.append(to_element(record, flavour))
+    etree.indent(record_el, space="  ", level=2)
+    return record_el
