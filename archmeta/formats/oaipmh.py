@@ -17,7 +17,7 @@ well-formed raises :class:`~archmeta.errors.ParseError` with its line and column
 reader reaches it (the records before it have been yielded); an OAI-PMH ``error`` response
 other than ``noRecordsMatch`` raises ``ParseError`` too.
 
-Writing (streamed too, with ``lxml.etree.xmlfile``)::
+Writing (streamed too: one record element is built and written at a time)::
 
     write_list_records(items_or_records, file, *, flavour="oai_dc", base_url=...,
                        response_date=None, repository="archmeta") -> int
@@ -270,7 +270,6 @@ def write_list_records(
     record and are not deleted are skipped; with nothing to write, the response is the
     ``noRecordsMatch`` error the protocol prescribes.
     """
-    from lxml import etree
 
     if flavour != "oai_dc":
         raise UsageError(
@@ -298,7 +297,6 @@ def write_list_records(
 
     stream = entries()
     first = next(stream, None)
-    nsmap = {None: OAI_NS, "xsi": XSI_NS}
     count = 0
     handle: Any
     close = False
@@ -308,41 +306,46 @@ def write_list_records(
     else:
         handle = file
     try:
-        handle.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
-        with etree.xmlfile(handle, encoding="UTF-8") as xf:
-            with xf.element(
-                f"{{{OAI_NS}}}OAI-PMH",
-                nsmap=nsmap,  # type: ignore[arg-type]
-                attrib={f"{{{XSI_NS}}}schemaLocation": OAI_PMH_SCHEMA_LOCATION},
-            ):
-                xf.write("\n  ")
-                xf.write(_leaf("responseDate", response_date))
-                xf.write("\n  ")
-                request_attrs = {"verb": "ListRecords", "metadataPrefix": flavour}
-                xf.write(_leaf("request", base_url, request_attrs))
-                xf.write("\n  ")
-                if first is None:
-                    xf.write(
-                        _leaf(
-                            "error",
-                            "No records match the request.",
-                            {"code": "noRecordsMatch"},
-                        )
-                    )
-                    xf.write("\n")
-                else:
-                    with xf.element(f"{{{OAI_NS}}}ListRecords"):
-                        for entry in _chain(first, stream):
-                            xf.write("\n    ")
-                            xf.write(_record_element(*entry, flavour=flavour), pretty_print=False)
-                            count += 1
-                        xf.write("\n  ")
-                    xf.write("\n")
-        handle.write(b"\n")
+        head = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<OAI-PMH xmlns="{OAI_NS}" xmlns:xsi="{XSI_NS}" '
+            f'xsi:schemaLocation="{OAI_PMH_SCHEMA_LOCATION}">\n'
+            f"  {_fragment(_leaf('responseDate', response_date))}\n"
+            "  "
+            + _fragment(
+                _leaf("request", base_url, {"verb": "ListRecords", "metadataPrefix": flavour})
+            )
+            + "\n"
+        )
+        handle.write(head.encode("utf-8"))
+        if first is None:
+            error = _leaf("error", "No records match the request.", {"code": "noRecordsMatch"})
+            handle.write(f"  {_fragment(error)}\n".encode())
+        else:
+            handle.write(b"  <ListRecords>\n")
+            for entry in _chain(first, stream):
+                element = _record_element(*entry, flavour=flavour)
+                handle.write(b"    " + _fragment(element).encode("utf-8") + b"\n")
+                count += 1
+            handle.write(b"  </ListRecords>\n")
+        handle.write(b"</OAI-PMH>\n")
     finally:
         if close:
             handle.close()
     return count
+
+
+_DEFAULT_NS_DECLARATION = f' xmlns="{OAI_NS}"'
+
+
+def _fragment(element: etree._Element) -> str:
+    """An element in the OAI namespace serialized for writing inside ``OAI-PMH``, without the
+    default namespace declaration the enclosing element already makes."""
+    from lxml import etree
+
+    text: str = etree.tostring(element, encoding="unicode")
+    start = text.index(">")
+    return text[:start].replace(_DEFAULT_NS_DECLARATION, "", 1) + text[start:]
 
 
 def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
