@@ -59,6 +59,7 @@ class BatchResult:
     not_started: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    signal: int | None = None  # the signal that stopped the batch
     outcomes: list[Outcome] = field(default_factory=list)
 
     @property
@@ -180,12 +181,14 @@ def safe_name(identifier: str, limit: int = 150) -> str:
 
 
 _stop_requested = False
+_stop_signal: int | None = None
 _shared_stop: Any = None
 
 
 def _request_stop(signum: int, frame: object) -> None:
-    global _stop_requested
+    global _stop_requested, _stop_signal
     _stop_requested = True
+    _stop_signal = _stop_signal or signum
 
 
 def _stopping() -> bool:
@@ -365,11 +368,12 @@ def run(
     skip). SIGINT and SIGTERM are handled while this runs: the batch stops after the files
     being written and ``interrupted`` is set in the result.
     """
-    global _stop_requested
+    global _stop_requested, _stop_signal
     workers = workers or os.cpu_count() or 1
     result = BatchResult()
     started = time.perf_counter()
     _stop_requested = False
+    _stop_signal = None
     previous = {sig: signal.signal(sig, _request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
 
     def collect(outcomes: Iterable[Outcome]) -> None:
@@ -397,6 +401,7 @@ def run(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         result.interrupted = _stop_requested
+        result.signal = _stop_signal
         result.seconds = time.perf_counter() - started
     return result
 

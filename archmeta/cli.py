@@ -189,7 +189,7 @@ def _convert_batch(
     if not quiet:
         click.echo(f"archmeta: {result.summary()}", err=True)
     if result.interrupted:
-        sys.exit(128 + signal.SIGINT)
+        sys.exit(128 + (result.signal or signal.SIGINT))
     sys.exit(1 if result.failed else 0)
 
 

@@ -1,0 +1,320 @@
+"""Batch conversion: layout, parallel = serial, nothing lost, nothing overwritten, interrupts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from archmeta import batch
+from archmeta.errors import Issue
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+MIXED = Path(__file__).parent / "fixtures" / "mixed"
+SUMMARY = re.compile(
+    r"^archmeta: converted (\d+), failed (\d+), skipped (\d+) in [\d.]+ s "
+    r"\([\d.]+ records/s\)(; interrupted, (\d+) input\(s\) not started)?$",
+    re.MULTILINE,
+)
+
+
+def archmeta(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archmeta.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def summary(stderr: str) -> tuple[int, int, int]:
+    m = SUMMARY.search(stderr)
+    assert m, stderr
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    return {
+        str(p.relative_to(folder)): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def make_records(folder: Path, count: int, per_folder: int = 100) -> None:
+    """``count`` distinct text records in subfolders of ``folder``."""
+    template = (EXAMPLES / "wilson-118189.txt").read_text(encoding="utf-8")
+    for n in range(count):
+        sub = folder / f"part-{n // per_folder:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        text = template.replace("Cable from the Chinese Foreign Ministry", f"Cable number {n}")
+        (sub / f"record-{n:05d}.txt").write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def test_folder_keeps_its_layout_and_bad_inputs_fail_alone(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    shutil.copytree(MIXED, source)
+    before = snapshot(source)
+    result = archmeta("convert", "in", "--to", "json", "--out", "out", "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert summary(result.stderr) == (4, 5, 0)
+    out = tmp_path / "out"
+    assert sorted(tree(out)) == [
+        "invalid/future.json",
+        "nested/deeper/undated.json",
+        "valid/wilson-118189-copy.json",
+        "valid/wilson-118189.json",
+    ]
+    for name in ("binary.json", "empty.txt", "schema.json", "several-problems.txt", "truncated"):
+        assert name in result.stderr
+    assert "in/empty.txt:1:1: error: the record is empty" in result.stderr
+    assert json.loads((out / "valid/wilson-118189.json").read_text())["title"].startswith("Cable")
+    assert snapshot(source) == before  # inputs never modified
+    assert not list(out.rglob("*.part")) and not list(out.rglob(".*"))
+
+
+def test_files_and_folders_together(tmp_path: Path) -> None:
+    make_records(tmp_path / "a", 3)
+    seed = tmp_path / "seed.txt"
+    shutil.copy(EXAMPLES / "wilson-118189.txt", seed)
+    result = archmeta("convert", "a", "seed.txt", "--to", "json", "--out", "o", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(tree(tmp_path / "o")) == [
+        "part-000/record-00000.json",
+        "part-000/record-00001.json",
+        "part-000/record-00002.json",
+        "seed.json",
+    ]
+
+
+def test_existing_outputs_are_kept_unless_force(tmp_path: Path) -> None:
+    make_records(tmp_path / "in", 5)
+    args = ("convert", "in", "--to", "json", "--out", "out", "--jobs", "2")
+    assert archmeta(*args, cwd=tmp_path).returncode == 0
+    target = tmp_path / "out/part-000/record-00000.json"
+    target.write_text("mine\n")
+    again = archmeta(*args, cwd=tmp_path)
+    assert again.returncode == 0
+    assert summary(again.stderr) == (0, 0, 5)
+    assert "record-00000.json: skipped: exists (use --force to overwrite it)" in again.stderr
+    assert target.read_text() == "mine\n"
+    quiet = archmeta(*args, "--quiet", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    forced = archmeta(*args, "--force", cwd=tmp_path)
+    assert summary(forced.stderr) == (5, 0, 0)
+    assert json.loads(target.read_text())["title"].startswith("Cable number 0")
+
+
+def test_two_inputs_with_one_output_conflict(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    shutil.copy(EXAMPLES / "wilson-118189.txt", tmp_path / "in/r.txt")
+    shutil.copy(EXAMPLES / "wilson-118189.json", tmp_path / "in/r.json")
+    result = archmeta("convert", "in", "--to", "text", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert summary(result.stderr) == (1, 1, 0)
+    assert "[output-conflict]" in result.stderr
+
+
+def test_output_folder_inside_the_input_is_not_read_back(tmp_path: Path) -> None:
+    make_records(tmp_path / "in", 2)
+    args = ("convert", "in", "--to", "text", "--out", "in/converted")
+    first = archmeta(*args, cwd=tmp_path)
+    assert summary(first.stderr) == (2, 0, 0)
+    second = archmeta(*args, cwd=tmp_path)
+    assert summary(second.stderr) == (0, 0, 2)
+
+
+def test_output_never_overwrites_its_input(tmp_path: Path) -> None:
+    make_records(tmp_path / "in", 2)
+    before = snapshot(tmp_path / "in")
+    result = archmeta("convert", "in", "--to", "text", "--out", "in", "--force", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "the output would overwrite the input itself" in result.stderr
+    assert snapshot(tmp_path / "in") == before
+
+
+def test_jobs_2_gives_the_same_outputs_as_jobs_1(tmp_path: Path) -> None:
+    make_records(tmp_path / "in", 120, per_folder=30)
+    shutil.copy(MIXED / "empty.txt", tmp_path / "in/empty.txt")
+    one = archmeta("convert", "in", "--to", "json", "--out", "one", "--jobs", "1", cwd=tmp_path)
+    two = archmeta("convert", "in", "--to", "json", "--out", "two", "--jobs", "2", cwd=tmp_path)
+    assert one.returncode == two.returncode == 1
+    assert summary(one.stderr) == summary(two.stderr) == (120, 1, 0)
+    first, second = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert len(first) == 120 and first == second
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty")
+    make_records(tmp_path / "in", 4)
+    plain = archmeta("convert", "in", "--to", "json", "--out", "plain", cwd=tmp_path)
+    assert plain.stderr.count("\n") == 1 and "|" not in plain.stderr  # the summary only
+
+    def run_on_tty(*extra: str) -> str:
+        import fcntl
+        import struct
+        import termios
+
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "archmeta.cli", "convert", "in", "--to", "json", *extra],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=slave,
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        process.wait(timeout=60)
+        os.close(master)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    shown = run_on_tty("--out", "tty")
+    assert "4/4" in shown and "file" in shown and "converted 4" in shown
+    quiet = run_on_tty("--out", "quiet", "--quiet")
+    assert quiet == ""
+
+
+# ----------------------------------------------------------------------- interruption
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_batch_leaves_no_partial_file(tmp_path: Path, signum: int) -> None:
+    count = 3000
+    make_records(tmp_path / "in", count)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "archmeta.cli",
+            "convert",
+            "in",
+            "--to",
+            "json",
+            "--out",
+            "out",
+            "--jobs",
+            "2",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if out.exists() and sum(1 for _ in out.rglob("*.json")) >= 50:
+            break
+        time.sleep(0.02)
+    process.send_signal(signum)
+    _stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, stderr
+    converted, failed, _skipped = summary(stderr)
+    assert "interrupted" in stderr and failed == 0
+    written = sorted(out.rglob("*"))
+    files = [p for p in written if p.is_file()]
+    assert not [p for p in files if p.name.endswith(".part") or p.name.startswith(".")]
+    assert 50 <= len(files) == converted < count
+    for path in files:
+        record = json.loads(path.read_text(encoding="utf-8"))  # complete and parseable
+        number = int(path.stem.split("-")[1])
+        assert record["title"].startswith(f"Cable number {number},")
+    # the rest is done by running again; what was done is skipped
+    rest = archmeta("convert", "in", "--to", "json", "--out", "out", cwd=tmp_path)
+    assert rest.returncode == 0
+    assert summary(rest.stderr) == (count - converted, 0, converted)
+
+
+# --------------------------------------------------------------- multi-record inputs
+
+
+@dataclass
+class FakeItem:
+    oai_identifier: str | None
+    record: object | None
+    deleted: bool = False
+    datestamp: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+def test_multi_record_inputs_give_one_output_per_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archmeta.formats import FORMATS, FormatInfo
+    from archmeta.formats import json as json_format
+
+    record = json_format.loads((EXAMPLES / "wilson-118189.json").read_bytes())
+    module = ModuleType("fake_listrecords")
+
+    def iter_records(source: bytes, source_name: str | None = None):  # type: ignore[no-untyped-def]
+        if b"single" in source:
+            yield FakeItem(None, record)
+            return
+        yield FakeItem("oai:digitalarchive.wilsoncenter.org:118189", record)
+        yield FakeItem("oai:example.org:gone", None, deleted=True)
+        yield FakeItem("oai:example.org:bad", None, issues=[Issue("no title", "dc-title", line=7)])
+        yield FakeItem(None, record)
+        yield FakeItem("oai:digitalarchive.wilsoncenter.org:118189", record)
+
+    module.iter_records = iter_records  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_listrecords", module)
+    monkeypatch.setitem(
+        FORMATS, "fake", FormatInfo("fake", "fake_listrecords", (".fake",), "test only")
+    )
+    (tmp_path / "in/sub").mkdir(parents=True)
+    (tmp_path / "in/sub/ListRecords.fake").write_bytes(b"many")
+    (tmp_path / "in/one.fake").write_bytes(b"single")
+    jobs = batch.plan([str(tmp_path / "in")], "json", tmp_path / "out")
+    result = batch.run(jobs, batch.Settings("json"), workers=1)
+    assert (result.converted, result.failed, result.skipped) == (4, 1, 1)
+    assert sorted(tree(tmp_path / "out")) == [
+        "one.json",
+        "sub/ListRecords-00004.json",
+        "sub/oai_digitalarchive.wilsoncenter.org_118189-2.json",
+        "sub/oai_digitalarchive.wilsoncenter.org_118189.json",
+    ]
+    messages = [m for o in result.outcomes for m in o.messages]
+    assert any("oai:example.org:gone): skipped: deleted record" in m for m in messages)
+    assert any(m.endswith(":7:1: error: no title [dc-title]") for m in messages)
+
+
+def test_safe_name() -> None:
+    assert batch.safe_name("oai:archive.org:a/b c") == "oai_archive.org_a_b_c"
+    assert batch.safe_name("../../etc/passwd") == "etc_passwd"
+    assert batch.safe_name("...") == "record"
+    long = batch.safe_name("x" * 500)
+    assert len(long) <= 161 and long != batch.safe_name("x" * 499)

@@ -1,0 +1,227 @@
+"""The command line as a user drives it: a subprocess on temporary folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+FIXTURES = Path(__file__).parent / "fixtures"
+MIXED = FIXTURES / "mixed"
+SEED = EXAMPLES / "wilson-118189.txt"
+
+
+def archmeta(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run(
+        [sys.executable, "-m", "archmeta.cli", *args],
+        input=stdin.decode("utf-8", "surrogateescape") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+    return result
+
+
+@pytest.fixture()
+def mixed(tmp_path: Path) -> Path:
+    folder = tmp_path / "mixed"
+    shutil.copytree(MIXED, folder)
+    return folder
+
+
+# ------------------------------------------------------------------------------ validate
+
+
+EXPECTED_MIXED = [
+    ("binary.json", "1:1", "error", "encoding"),
+    ("empty.txt", "1:1", "error", "text-empty"),
+    ("invalid/future.txt", "1:1", "error", "date-future"),
+    ("invalid/future.txt", "#/translators", "warning", "translator-missing"),
+    ("invalid/schema.json", "#/colour", "error", "unknown-element"),
+    ("invalid/schema.json", "#/original_languages/0/code", "error", "language-code-invalid"),
+    ("invalid/schema.json", "#/title", "error", "title-one-line"),
+    ("invalid/schema.json", "#/url", "error", "url-malformed"),
+    ("invalid/schema.json", "#/date/edtf", "error", "date-unreadable"),
+    ("invalid/several-problems.txt", "2:23", "error", "control-character"),
+    ("invalid/several-problems.txt", "8:1", "error", "unknown-element"),
+    ("invalid/several-problems.txt", "1:1", "error", "date-range-order"),
+    ("invalid/truncated.json", "1:43", "error", "json-syntax"),
+    ("nested/deeper/undated.txt", "1:1", "warning", "date-unreadable"),
+]
+
+
+def parse_line(line: str, folder: str) -> tuple[str, str, str, str]:
+    where, severity, rest = line.split(": ", 2)
+    rule = rest.rsplit("[", 1)[1].rstrip("]")
+    if "#" in where:
+        name, pointer = where.split("#", 1)
+        location = "#" + pointer
+    else:
+        name, location = where.split(":", 1)
+    return name.removeprefix(folder + "/"), location, severity, rule
+
+
+def test_validate_mixed_folder_reports_every_problem(mixed: Path) -> None:
+    result = archmeta("validate", "mixed", cwd=mixed.parent)
+    assert result.returncode == 1, result.stderr
+    found = [parse_line(line, "mixed") for line in result.stdout.splitlines()]
+    assert found == EXPECTED_MIXED
+    assert "picture.png" not in result.stdout and ".hidden" not in result.stdout
+    assert result.stderr == ""
+
+
+def test_validate_report_json_carries_the_same_issues(mixed: Path) -> None:
+    text = archmeta("validate", "mixed", cwd=mixed.parent)
+    result = archmeta("validate", "--report", "json", "mixed", cwd=mixed.parent)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    assert report["summary"] == {"files": 9, "invalid": 6, "errors": 12, "warnings": 2}
+    issues = [
+        (
+            issue["source"].removeprefix("mixed/"),
+            issue["location"],
+            issue["severity"],
+            issue["rule"],
+        )
+        for file in report["files"]
+        for issue in file["issues"]
+    ]
+    assert issues == EXPECTED_MIXED
+    lines = [
+        f"{i['source']}{'' if i['location'].startswith('#') else ':'}{i['location']}: "
+        f"{i['severity']}: {i['message']} [{i['rule']}]"
+        for file in report["files"]
+        for i in file["issues"]
+    ]
+    assert lines == text.stdout.splitlines()
+    valid = {f["source"]: f["valid"] for f in report["files"]}
+    assert valid["mixed/valid/wilson-118189.txt"] is True
+    assert valid["mixed/nested/deeper/undated.txt"] is True
+
+
+def test_validate_valid_files_exit_0(tmp_path: Path) -> None:
+    result = archmeta("validate", str(SEED), str(EXAMPLES / "wilson-118189.json"))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    warn = archmeta("validate", str(EXAMPLES / "undated-minimal.txt"))
+    assert warn.returncode == 0 and "[date-unreadable]" in warn.stdout
+
+
+def test_validate_stdin() -> None:
+    result = archmeta("validate", "-", stdin=b"**2999**\n**Future**\n")
+    assert result.returncode == 1
+    assert result.stdout == "<stdin>:1:1: error: the date 2999 is in the future [date-future]\n"
+    ok = archmeta("validate", "-", stdin=SEED.read_bytes())
+    assert ok.returncode == 0 and ok.stdout == ""
+
+
+def test_validate_with_profiles() -> None:
+    minimal = str(EXAMPLES / "undated-minimal.txt")
+    wilson = archmeta("validate", "--profile", "wilson", minimal)
+    assert wilson.returncode == 1
+    assert f"{minimal}#/summary: error: the profile 'wilson' requires summary" in wilson.stdout
+    assert archmeta("validate", "--profile", "wilson", str(SEED)).returncode == 0
+    strict = archmeta("validate", "--profile", str(FIXTURES / "profiles" / "strict.toml"), minimal)
+    assert strict.returncode == 1 and "[required-field]" in strict.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "--profile", "nosuch", "x"], "unknown profile 'nosuch'"),
+        (["validate", "--profile", "PROFILES/bad-rule-id.toml", "SEED"], "rules.date-futur"),
+        (["validate", "missing.txt"], "missing.txt: no such file or folder"),
+        (["validate", "--from", "yaml", "SEED"], "unknown format 'yaml'"),
+        (["validate", "--max-size", "lots", "SEED"], "invalid size 'lots'"),
+        (["convert", "SEED", "--to", "yaml"], "unknown format 'yaml'; known formats:"),
+        (["convert", "SEED", "--from", "yaml", "--to", "json"], "unknown format 'yaml'"),
+        (["convert", "missing.txt", "--to", "json"], "missing.txt: no such file"),
+        (["convert", "missing.txt", "--to", "json", "--out", "OUT"], "no such file or folder"),
+        (["convert", "SEED", "--to", "json", "--out", "SEED"], "--out must be a folder"),
+        (["convert", "SEED", "SEED", "--to", "json"], "needs --out DIR"),
+        (["convert", "SEED", "SEED", "--to", "json", "-o", "x"], "use --out DIR for many"),
+        (["convert", "-", "--to", "json", "--out", "OUT"], "use -o, not --out"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_clear_message(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    seed = tmp_path / "seed.txt"
+    seed.write_bytes(SEED.read_bytes())
+    subst = {
+        "SEED": str(seed),
+        "OUT": str(tmp_path / "out"),
+        "PROFILES/bad-rule-id.toml": str(FIXTURES / "profiles" / "bad-rule-id.toml"),
+    }
+    result = archmeta(*[subst.get(a, a) for a in args], cwd=tmp_path, stdin=b"")
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert message in result.stderr
+    assert result.stderr.startswith("archmeta: ")
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.txt"]  # nothing written
+
+
+def test_missing_required_option_is_usage() -> None:
+    assert archmeta("convert", str(SEED)).returncode == 2
+    assert archmeta("validate").returncode == 2
+
+
+# ------------------------------------------------------------------------------- convert
+
+
+def test_convert_one_file_to_stdout_and_file(tmp_path: Path) -> None:
+    result = archmeta("convert", str(SEED), "--to", "json")
+    assert result.returncode == 0
+    assert result.stdout == (EXAMPLES / "wilson-118189.json").read_text(encoding="utf-8")
+    out = tmp_path / "r.json"
+    assert archmeta("convert", str(SEED), "--to", "json", "-o", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8") == result.stdout
+    again = archmeta("convert", str(SEED), "--to", "json", "-o", str(out))
+    assert again.returncode == 2 and "already exists; use --force" in again.stderr
+    assert archmeta("convert", str(SEED), "--to", "json", "-o", str(out), "--force").returncode == 0
+
+
+def test_convert_stdin_detects_the_format() -> None:
+    data = (EXAMPLES / "wilson-118189.json").read_bytes()
+    result = archmeta("convert", "-", "--to", "text", stdin=data)
+    assert result.returncode == 0
+    assert result.stdout == SEED.read_text(encoding="utf-8")
+
+
+def test_convert_bad_input_exit_1_with_place(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"title": "x",}', encoding="utf-8")
+    result = archmeta("convert", str(bad), "--to", "text")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{bad}:1:15: error: not valid JSON")
+    assert result.stdout == ""
+
+
+def test_formats_and_rules_commands() -> None:
+    formats = archmeta("formats")
+    assert formats.returncode == 0 and "json" in formats.stdout and "text" in formats.stdout
+    rules = archmeta("rules")
+    assert rules.returncode == 0
+    assert rules.stdout.splitlines()[0].split()[:2] == ["date-unreadable", "warning"]
+
+
+def test_cli_import_is_light() -> None:
+    code = (
+        "import sys, archmeta.cli; "
+        "print(sorted(m for m in ('pydantic', 'lxml', 'jsonschema', 'langcodes', 'tqdm') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]"
