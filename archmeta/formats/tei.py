@@ -480,7 +480,7 @@ class _Reader:
                         return self.inline(option, body)
             options = [o for o in child if _local(o)]
             return self.inline(options[0], body) if options else []
-        if name not in _KNOWN_INLINE:
+        if name not in _KNOWN_INLINE and body:
             self.note_inline("flattened", child)
         return self.pieces(child, body)
 
@@ -624,16 +624,22 @@ class _Reader:
     def people(self, fields: dict[str, Any]) -> None:
         translators: list[str] = []
         contributors: list[str] = []
-        for stmt in self.take("teiHeader/fileDesc//respStmt"):
-            resps = self.take("resp", stmt)
+        # In document order: respStmt (translators by @key='trl' or "transl..." in resp), and
+        # editors and sponsors, who are contributors.
+        base = "teiHeader/fileDesc/titleStmt/"
+        for node in self.take(
+            "teiHeader/fileDesc//respStmt|" + base + "editor|" + base + "sponsor"
+        ):
+            if _local(node) != "respStmt":
+                self.add(contributors, [self.line(node)])
+                continue
+            resps = self.take("resp", node)
             words = " ".join(
                 (r.get("key") or "") + " " + (self.line(r) or "") for r in resps
             ).lower()
-            names = self.lines_of("name|persName|orgName", stmt)
+            names = self.lines_of("name|persName|orgName", node)
             target = translators if ("trl" in words.split() or "transl" in words) else contributors
             self.add(target, names)
-        self.add(contributors, self.lines_of("teiHeader/fileDesc/titleStmt/editor"))
-        self.add(contributors, self.lines_of("teiHeader/fileDesc/titleStmt/sponsor"))
         fields["translators"] = translators
         fields["contributors"] = contributors
         funders = self.lines_of("teiHeader/fileDesc/titleStmt/funder")

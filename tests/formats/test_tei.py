@@ -1,0 +1,335 @@
+"""TEI P5: round trips, the project's schema and TEI ``tei_all``, reading other projects' TEI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from lxml import etree
+
+from archmeta.errors import ParseError
+from archmeta.formats import detect_format, tei, text
+from archmeta.model import ArchivalDate, ArchivalRecord, Language
+from archmeta.schema import schema_path
+from archmeta.validation import validate_text
+from tests.conftest import EXAMPLES, ROOT, conformance
+from tests.strategies import records
+
+FIXTURES = ROOT / "tests" / "fixtures" / "tei"
+TEI_EXAMPLES = sorted(EXAMPLES.glob("*.tei.xml"))
+
+
+@pytest.fixture(scope="session")
+def own_schema() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(schema_path(tei.SCHEMA_NAME))))
+
+
+@pytest.fixture(scope="session")
+def tei_all() -> etree.RelaxNG:
+    """The official TEI P5 4.11.0 tei_all grammar, compiled once per session (seconds)."""
+    path = conformance("schemas", "tei_all.rng")
+    return etree.RelaxNG(etree.parse(str(path)))
+
+
+def _errors(schema: etree.RelaxNG, document: str) -> list[str]:
+    tree = etree.ElementTree(etree.fromstring(document.encode("utf-8")))
+    if schema.validate(tree):
+        return []
+    return [f"{e.line}:{e.column}: {e.message}" for e in schema.error_log]
+
+
+# ------------------------------------------------------------------------- round trips
+
+
+def test_seed_text_to_tei_to_text_is_byte_exact(seed_text):
+    canonical = text.dumps(text.loads(seed_text))
+    record = text.loads(seed_text)
+    written = tei.dumps(record)
+    assert tei.loads(written) == record
+    assert text.dumps(tei.loads(written)) == canonical
+    assert canonical == (EXAMPLES / "wilson-118189.txt").read_text(encoding="utf-8")
+
+
+def test_seed_marks_become_tei_elements(seed_text):
+    written = tei.dumps(text.loads(seed_text))
+    assert '<sic rend="[sic]">Ma-er-guo-fu</sic> has not left' in written
+    assert '<gap reason="illegible" rend="[illegible]"/>' in written
+    assert '<p><gap reason="editorial" rend="[...]"/></p>' in written
+    assert "<p>30 April <supplied>1962</supplied></p>" in written
+    assert '<date when="1962-04-30">April 30, 1962</date>' in written
+    assert '<respStmt>\n          <resp key="trl">Translated by</resp>' in written
+
+
+@given(records())
+def test_tei_roundtrip_is_identity_and_valid_against_own_schema(own_schema, record):
+    written = tei.dumps(record)
+    back, issues = tei.read(written)
+    assert back == record
+    assert issues == []  # archmeta's own documents need no warnings
+    assert tei.dumps(back) == written  # deterministic: a fixed point
+    assert _errors(own_schema, written) == []
+
+
+@given(records())
+def test_generated_tei_is_valid_tei_all(tei_all, record):
+    assert _errors(tei_all, tei.dumps(record)) == []
+
+
+@pytest.mark.parametrize("path", TEI_EXAMPLES, ids=lambda p: p.name)
+def test_examples_are_valid_and_read_back(path: Path, own_schema, tei_all):
+    written = path.read_text(encoding="utf-8")
+    assert _errors(own_schema, written) == []
+    assert _errors(tei_all, written) == []
+    source = path.with_name(path.name.removesuffix(".tei.xml") + ".txt")
+    assert tei.load(path) == text.load(source)
+
+
+def test_every_example_has_a_tei_file():
+    assert len(TEI_EXAMPLES) == len(list(EXAMPLES.glob("*.txt"))) >= 1
+
+
+# ------------------------------------------------------------------------- inline marks
+
+
+def _p(paragraph: str) -> str:
+    written = tei.dumps(ArchivalRecord(title="T", body=[paragraph]))
+    m = re.search(r"<div>\s*<p>(.*?)</p>\s*</div>", written, re.S)
+    assert m, written
+    assert tei.loads(written).body == [paragraph]
+    return m.group(1)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "xml"),
+    [
+        ("Ma-er-guo-fu [sic] has", '<sic rend="[sic]">Ma-er-guo-fu</sic> has'),
+        ("a word[sic] joined", 'a word<sic rend="[sic]"/> joined'),
+        ("[sic.] first", '<sic rend="[sic.]"/> first'),
+        ("two  [SIC!] spaces", 'two  <sic rend="[SIC!]"/> spaces'),
+        ("[April] [sic]", '<supplied>April</supplied> <sic rend="[sic]"/>'),
+        ("x [sic] [sic]", '<sic rend="[sic]">x</sic> <sic rend="[sic]"/>'),
+        ("F[oreign] M[inistry]", "F<supplied>oreign</supplied> M<supplied>inistry</supplied>"),
+        (
+            "cut [...] and […]",
+            'cut <gap reason="editorial" rend="[...]"/> and <gap reason="editorial" rend="[…]"/>',
+        ),
+        (
+            "cut [ …] and [....]",
+            'cut <gap reason="editorial" rend="[ …]"/> and <gap reason="editorial" rend="[....]"/>',
+        ),
+        (
+            "odd [\u00a0…\u2003] space",
+            'odd <gap reason="editorial"><desc>[\u00a0…\u2003]</desc></gap> space',
+        ),
+        ("[Illegible] word", '<gap reason="illegible" rend="[Illegible]"/> word'),
+        ("line one\nline two", "line one<lb/>line two"),
+        ("[] and [ x] and [a\tb]", "[] and [ x] and <supplied>a\tb</supplied>"),
+        ("<b> & ]]> \"'", "&lt;b&gt; &amp; ]]&gt; \"'"),
+        ("tab\tand\u00a0nbsp  two", "tab\tand\u00a0nbsp  two"),
+    ],
+)
+def test_inline_marks(paragraph: str, xml: str):
+    assert _p(paragraph) == xml
+
+
+def test_newlines_in_header_values_are_lb():
+    record = ArchivalRecord(title="T", citation="one\ntwo", summary="a\nb", rights="r\ns")
+    written = tei.dumps(record)
+    assert '<bibl type="citation">one<lb/>two</bibl>' in written
+    assert "<p>a<lb/>b</p>" in written
+    assert tei.loads(written) == record
+
+
+@pytest.mark.parametrize(
+    ("date", "attributes"),
+    [
+        (ArchivalDate(text="April 30, 1962", edtf="1962-04-30"), 'when="1962-04-30"'),
+        (ArchivalDate(text="March 1962", edtf="1962-03"), 'when="1962-03"'),
+        (
+            ArchivalDate(text="c. 1962", edtf="1962~"),
+            'when-custom="1962~" datingMethod="https://www.loc.gov/standards/datetime/" '
+            'notBefore="1962-01-01" notAfter="1962-12-31" cert="medium"',
+        ),
+        (
+            ArchivalDate(text="[1962?]", edtf="1962?"),
+            'when-custom="1962?" datingMethod="https://www.loc.gov/standards/datetime/" '
+            'notBefore="1962-01-01" notAfter="1962-12-31" cert="low"',
+        ),
+        (
+            ArchivalDate(text="1950s", edtf="195X"),
+            'when-custom="195X" datingMethod="https://www.loc.gov/standards/datetime/" '
+            'notBefore="1950-01-01" notAfter="1959-12-31"',
+        ),
+        (ArchivalDate(text="undated", edtf=None), ""),
+        (ArchivalDate(text="April 30, 1962", edtf=None), ""),
+    ],
+)
+def test_dates(date: ArchivalDate, attributes: str):
+    record = ArchivalRecord(title="T", date=date)
+    written = tei.dumps(record)
+    space = " " if attributes else ""
+    assert f"<date{space}{attributes}>{date.text}</date>" in written
+    assert tei.loads(written) == record
+
+
+def test_languages_without_code():
+    record = ArchivalRecord(
+        title="T",
+        languages=[Language(name="Klingon")],
+        original_languages=[Language(name="Old Norse", code=None)],
+    )
+    written = tei.dumps(record)
+    assert '<language ident="">Klingon</language>' in written
+    assert "<textLang>Old Norse</textLang>" in written
+    assert tei.loads(written) == record
+
+
+# ------------------------------------------------------------------------- errors
+
+
+def test_malformed_xml_is_a_parse_error_with_line_and_column():
+    with pytest.raises(ParseError) as info:
+        tei.loads("<TEI xmlns='http://www.tei-c.org/ns/1.0'>\n  <teiHeader>\n</TEI>", "x.tei.xml")
+    assert info.value.line == 3 and info.value.column is not None
+    assert info.value.rule == "xml-syntax"
+
+
+def test_missing_title_names_the_place():
+    document = (
+        "<TEI xmlns='http://www.tei-c.org/ns/1.0'>\n<teiHeader>\n<fileDesc>\n"
+        "<titleStmt><author>X</author></titleStmt>\n</fileDesc>\n</teiHeader>\n</TEI>"
+    )
+    with pytest.raises(ParseError) as info:
+        tei.loads(document, "x.tei.xml")
+    assert info.value.line == 4
+    assert "/TEI/teiHeader/fileDesc/titleStmt/title" in str(info.value)
+    assert info.value.rule == "tei-missing-title"
+
+
+def test_schema_issues_have_lines():
+    own = (EXAMPLES / "wilson-118189.tei.xml").read_text(encoding="utf-8")
+    assert tei.schema_issues(own) == []
+    broken = own.replace("<title>", '<title type="bogus">', 1)
+    issues = tei.schema_issues(broken, source="b.tei.xml")
+    assert issues and all(i.line and i.column for i in issues)
+    assert issues[0].line == broken[: broken.index("bogus")].count("\n") + 1
+    assert tei.schema_issues("<TEI>")[0].rule == "xml-syntax"
+
+
+def test_validate_uses_the_tei_schema_and_reader():
+    own = (EXAMPLES / "wilson-118189.tei.xml").read_bytes()
+    assert [i for i in validate_text(own, "tei") if i.severity == "error"] == []
+    foreign = conformance("tei", "rdcr_china.xml").read_bytes()
+    issues = validate_text(foreign, "tei", source="rdcr_china.xml")
+    assert issues and all(i.rule == "tei-schema" and i.line for i in issues)
+
+
+def test_format_is_registered_and_detected():
+    assert detect_format("a.tei.xml").name == "tei"
+    head = (EXAMPLES / "wilson-118189.tei.xml").read_text(encoding="utf-8")
+    assert detect_format(None, head).name == "tei"
+
+
+# ------------------------------------------------------------------------- other projects' TEI
+
+# What each conformance document yields: its title and a few other fields.
+CONFORMANCE_TEI = {
+    "farfalla_Farfalla_1877_3_5_Bibliografia.xml": {
+        "title": "Bibliografia. Emilio Zola. - L'assommoir. Paris. Charpentier & Comp. "
+        "editori L. 3,50.",
+        "date": {"text": "11 marzo 1877", "edtf": "1877-03-11"},
+        "creators": ["Nimpha"],
+        "rights": "CC BY-NC 4.0",
+    },
+    "farfalla_Farfalla_1877_4_8_AMilano.xml": {
+        "title": "A Milano!",
+        "date": {"text": "9 settembre 1877", "edtf": "1877-09-09"},
+    },
+    "frus-history_1925-order.xml": {
+        "title": "Secretary Kellogg’s “Principles to Guide the Editing of ‘Foreign Relations’” "
+        "and Cover Memoranda",
+        "alternative_titles": ["“Principles to Guide the Editing of ‘Foreign Relations’”"],
+        "date": {"text": "March 26, 1925", "edtf": "1925-03-26"},
+    },
+    "frus-history_1957-hac-minutes-transcript.xml": {
+        "title": "Minutes of the Opening Session of the Historical Advisory Committee",
+    },
+    "frus-history_1980-rereview-transcript_d1_standalone.xml": {
+        "title": "Documents Relating to the 1980 Re-Review of FRUS",
+        "alternative_titles": ["1980 FRUS Re-Review Documents"],
+        "date": {"text": "November 20, 1978", "edtf": "1978-11-20"},
+    },
+    "frus-history_international-reaction-to-lincoln.xml": {
+        "title": "International Reaction to Lincoln’s Death",
+        "creators": ["Aaron W. Marrs"],
+    },
+    "lassberg-letter-0627.xml": {
+        "title": "Brief von Joseph von Laßberg an Ludwig Uhland (12.04.1820).",
+        "creators": ["Joseph von Laßberg"],
+        "contributors": ["Michael Schonhardt"],
+    },
+    "lassberg-letter-1209.xml": {
+        "title": "Brief von Wilhelm Wackernagel an Joseph von Laßberg (14.12.1827).",
+        "date": {"text": "14.12.1827", "edtf": "1827-12-14"},
+        "source": "Basel, Staatsarchiv des Kantons Basel-Stadt, 2196",
+    },
+    "lassberg-letter-2025.xml": {
+        "title": "Brief von Joseph von Laßberg an Johann Adam Pupikofer (02.06.1838).",
+    },
+    "milestones_1945-1952.xml": {"title": "Milestones: 1945–1952"},
+    "rdcr_china.xml": {
+        "title": "A Guide to the United States’ History of Recognition, Diplomatic, and "
+        "Consular Relations, by Country, since 1776: China",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONFORMANCE_TEI))
+def test_conformance_tei_loads(name: str):
+    path = conformance("tei", name)
+    record, issues = tei.read(path.read_bytes(), source=name)
+    data = record.model_dump(mode="json", exclude_defaults=True)
+    for key, value in CONFORMANCE_TEI[name].items():
+        assert data.get(key) == value, key
+    assert record.body, "the body's paragraphs are read"
+    assert all(i.severity in ("warning", "info") and i.line for i in issues)
+
+
+def test_every_conformance_tei_file_is_listed():
+    folder = conformance("tei")
+    assert sorted(p.name for p in folder.glob("*.xml")) == sorted(CONFORMANCE_TEI)
+
+
+def test_lb_break_no_joins_the_word():
+    record = tei.load(conformance("tei", "lassberg-letter-1209.xml"))
+    assert "für mich unmöglich, ich konnte" in record.body[0]
+
+
+# ------------------------------------------------------------------------- own fixtures
+
+_EXPECT = re.compile(r"<!-- expect (\{.*?\}) -->", re.S)
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.xml")), ids=lambda p: p.name)
+def test_fixture(path: Path):
+    raw = path.read_text(encoding="utf-8")
+    m = _EXPECT.search(raw)
+    assert m, f"{path.name} has no <!-- expect {{...}} --> comment"
+    expect = json.loads(m.group(1))
+    if "error" in expect:
+        with pytest.raises(ParseError) as info:
+            tei.read(raw.encode("utf-8"), source=path.name)
+        assert info.value.rule == expect["error"]
+        assert info.value.line == expect["line"]
+        return
+    record, issues = tei.read(raw.encode("utf-8"), source=path.name)
+    data = record.model_dump(mode="json", exclude_defaults=True)
+    warnings = expect.pop("warnings", [])
+    for key, value in expect.items():
+        assert data.get(key) == value, key
+    messages = " ".join(i.message for i in issues)
+    for word in warnings:
+        assert word in messages
