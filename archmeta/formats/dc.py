@@ -806,15 +806,28 @@ def schema_issues(
     except ParseError as exc:
         return exc.issues
     schema = xml_schema(flavour)
-    if schema.validate(root.getroottree()):
-        return []
-    return [
-        Issue(
-            message=error.message,
-            rule=f"xsd-{flavour}",
-            line=error.line,
-            column=error.column or None,
-            source=source,
+    if _local(root.tag)[0] == OAI_NS:
+        # An OAI-PMH response: check the metadata of each record against the flavour's schema.
+        targets = [
+            child
+            for metadata in root.iter(f"{{{OAI_NS}}}metadata")
+            for child in metadata
+            if isinstance(child.tag, str)
+        ]
+    else:
+        targets = [root]
+    issues: list[Issue] = []
+    for target in targets:
+        if schema.validate(target if target is not root else root.getroottree()):
+            continue
+        issues.extend(
+            Issue(
+                message=error.message,
+                rule=f"xsd-{flavour}",
+                line=error.line,
+                column=error.column or None,
+                source=source,
+            )
+            for error in schema.error_log
         )
-        for error in schema.error_log
-    ]
+    return issues

@@ -221,3 +221,19 @@ def test_schema_issues_point_at_the_line() -> None:
 
 def test_conformance_folder_is_where_conftest_says() -> None:
     assert CONFORMANCE.name == "conformance"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_archmeta_oai_dc_schema_agrees_with_the_official_one_on_real_records(name: str) -> None:
+    official = etree.XMLSchema(etree.parse(str(conformance("schemas", "local", "oai_dc.xsd"))))
+    ours = dc.xml_schema("oai_dc")
+    tree = etree.parse(str(conformance("dc", name)))
+    containers = tree.xpath("//oai:metadata/*", namespaces=NS)
+    assert containers
+    verdicts = [(official.validate(c), ours.validate(c)) for c in containers]
+    assert all(a == b for a, b in verdicts), verdicts
+    # CyberLeninka's records all carry rdf:type, so none is valid; the others all are.
+    assert {a for a, _ in verdicts} == {name != "scrapi_cyberleninka_ListRecords.xml"}
+    issues = dc.schema_issues(conformance("dc", name).read_bytes(), source=name)
+    assert bool(issues) == (name == "scrapi_cyberleninka_ListRecords.xml")
+    assert all(i.line for i in issues)

@@ -4,13 +4,14 @@ and every output valid against the official schemas and archmeta's own."""
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from lxml import etree
 
 from archmeta.formats import dc
-from tests.conftest import CONFORMANCE, conformance
+from tests.conftest import CONFORMANCE, EXAMPLES, conformance
 from tests.strategies import records
 
 FLAVOURS = ("oai_dc", "dcterms")
@@ -69,3 +70,78 @@ def test_oai_dc_projection_round_trips_exactly(record) -> None:
     """A record that already is its oai_dc projection comes back unchanged."""
     projected = dc.project(record, "oai_dc")
     assert dc.loads(dc.dumps(projected, flavour="oai_dc"), flavour="oai_dc") == projected
+
+
+EXAMPLE_TEXTS = sorted(EXAMPLES.glob("*.txt"))
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("path", EXAMPLE_TEXTS, ids=lambda p: p.stem)
+def test_examples_are_valid_and_read_back_as_projections(path: Path, flavour: str) -> None:
+    from archmeta.formats import get_format, text
+
+    record = text.load(path)
+    info = get_format(flavour)
+    golden = path.with_name(path.stem + info.extension)
+    assert golden.exists(), f"run python -m tools.make_examples ({golden.name} is missing)"
+    written = golden.read_text(encoding="utf-8")
+    assert written == dc.dumps(record, flavour=flavour)
+    assert_valid(dc.xml_schema(flavour), written)
+    assert_valid(official_schema(flavour), written)
+    assert dc.loads(written, flavour=flavour) == dc.project(record, flavour)
+
+
+def test_what_each_flavour_keeps_of_the_seed_record() -> None:
+    from archmeta.formats import text
+
+    record = text.load(EXAMPLES / "wilson-118189.txt")
+    oai = dc.project(record, "oai_dc")
+    terms = dc.project(record, "dcterms")
+    for kept in (oai, terms):
+        assert kept.title == record.title and kept.url == record.url
+        assert kept.date == record.date
+        assert kept.credits is None and kept.funders == [] and kept.body == []
+        assert kept.original_languages == [] and kept.translators == []
+        assert kept.contributors == record.translators
+        assert kept.summary == record.summary
+    assert oai.citation is None and oai.contents == []
+    assert terms.citation == record.citation and terms.contents == record.contents
+
+
+def test_dcterms_encoding_schemes() -> None:
+    from archmeta.model import ArchivalDate, ArchivalRecord, Language
+
+    record = ArchivalRecord(
+        title="T",
+        date=ArchivalDate(text="April 30, 1962", edtf="1962-04-30"),
+        type="Text",
+        url="https://example.org/x",
+        languages=[Language(name="Chinese", code="zh"), Language(name="Klingon", code=None)],
+    )
+    root = etree.fromstring(dc.dumps(record, flavour="dcterms").encode())
+    ns = {"dcterms": dc.DCTERMS_NS, "xsi": dc.XSI_NS}
+    typed = [
+        (etree.QName(e).localname, e.get(f"{{{dc.XSI_NS}}}type"), e.text)
+        for e in root.iterfind("dcterms:*", ns)
+    ]
+    assert typed == [
+        ("title", None, "T"),
+        ("created", None, "April 30, 1962"),
+        ("created", "dcterms:W3CDTF", "1962-04-30"),
+        ("type", "dcterms:DCMIType", "Text"),
+        ("identifier", "dcterms:URI", "https://example.org/x"),
+        ("language", "dcterms:RFC4646", "zh"),
+        ("language", None, "Klingon"),
+    ]
+    assert root.tag == "qualifieddc"
+    assert root.nsmap == {"dcterms": dc.DCTERMS_NS, "xsi": dc.XSI_NS}
+    back = dc.loads(etree.tostring(root))
+    assert back.date == record.date and back.type == "Text"
+
+
+def test_unknown_flavour_is_a_usage_error() -> None:
+    from archmeta.errors import UsageError
+    from archmeta.model import ArchivalRecord
+
+    with pytest.raises(UsageError):
+        dc.dumps(ArchivalRecord(title="T"), flavour="qdc")
