@@ -82,9 +82,11 @@ class BatchResult:
 def _known_extensions(from_format: str | None) -> tuple[str, ...]:
     from .formats import FORMATS, get_format
 
-    if from_format:
-        return get_format(from_format).extensions
-    return tuple(ext for info in FORMATS.values() for ext in info.extensions)
+    infos = [get_format(from_format)] if from_format else list(FORMATS.values())
+    extensions = [ext for info in infos for ext in info.extensions]
+    # ".tei.xml" also brings in plain ".xml" files: their format is told from their content.
+    extensions += ["." + ext.rsplit(".", 1)[1] for ext in extensions if ext.count(".") > 1]
+    return tuple(dict.fromkeys(extensions))
 
 
 def _strip_extension(name: str, extensions: Iterable[str]) -> str:
