@@ -99,18 +99,10 @@ def _syntax_error(exc: Exception, source: str | None) -> ParseError:
 
 
 def _check_dtd(element: etree._Element, source: str | None) -> None:
-    docinfo = element.getroottree().docinfo
-    dtd = docinfo.internalDTD
-    if dtd is not None:
-        for entity in dtd.iterentities():
-            raise ParseError(
-                f"the document declares the entity {entity.name!r}; entity declarations are "
-                "refused",
-                source=source,
-                line=1,
-                column=1,
-                rule="xml-entity",
-            )
+    """The same refusals as :func:`archmeta.xmlsafe.parse_xml` (entity declarations)."""
+    from ..xmlsafe import _reject_entity_declarations
+
+    _reject_entity_declarations(element, source)
 
 
 def _text(element: etree._Element | None) -> str | None:
