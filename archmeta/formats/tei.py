@@ -33,7 +33,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..dates import edtf_bounds, is_valid_edtf, normalize_date
 from ..errors import Issue, ParseError, ValidationError
-from ..model import LINE_PATTERN, PARAGRAPH_PATTERN, ArchivalDate, ArchivalRecord, Language
+from ..model import (
+    EDTF_PATTERN,
+    LINE_PATTERN,
+    PARAGRAPH_PATTERN,
+    ArchivalDate,
+    ArchivalRecord,
+    Language,
+)
 from ..segments import Illegible, Omission, Sic, Supplied, Text, classify_mark, parse_inline
 from ..xmlsafe import parse_xml
 from ._io import PathOrFile, read_bytes, source_name, write_text
@@ -372,6 +379,7 @@ def dump(record: ArchivalRecord, target: PathOrFile) -> None:
 _LINE = re.compile(LINE_PATTERN)
 _PARAGRAPH = re.compile(PARAGRAPH_PATTERN)
 _URL = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"]+$')
+_EDTF = re.compile(EDTF_PATTERN)
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 _LB = object()  # a line break in flattened text
@@ -576,16 +584,7 @@ class _Reader:
         fields["body"] = self.body()
         self.report_unused(header[0])
         self.report_inline()
-        try:
-            return ArchivalRecord(**{k: v for k, v in fields.items() if v not in (None, [])})
-        except Exception as exc:
-            import pydantic
-
-            if isinstance(exc, pydantic.ValidationError):
-                from ..validation import pydantic_issues
-
-                raise ValidationError(pydantic_issues(exc, self.source), self.source) from None
-            raise
+        return ArchivalRecord(**{k: v for k, v in fields.items() if v not in (None, [])})
 
     def titles(self, fields: dict[str, Any]) -> None:
         stmt = self.find("teiHeader/fileDesc/titleStmt")
@@ -798,7 +797,7 @@ class _Reader:
                 edtf = f"{attrs['notBefore']}/{attrs['notAfter']}"
             elif attrs.get("from") and attrs.get("to"):
                 edtf = f"{attrs['from']}/{attrs['to']}"
-        if edtf is not None and not is_valid_edtf(edtf):
+        if edtf is not None and not (_EDTF.match(edtf) and is_valid_edtf(edtf)):
             self.warn(
                 f"the date value {edtf!r} is not a valid EDTF date; ignored", node, rule="tei-date"
             )
@@ -996,7 +995,14 @@ def read(data: str | bytes, source: str | None = None) -> tuple[ArchivalRecord, 
         )
     )
     reader = _Reader(source=source, root=root, own=own, issues=issues)
-    record = reader.read()
+    import pydantic
+
+    try:
+        record = reader.read()
+    except pydantic.ValidationError as exc:  # a value the model refuses (foreign documents)
+        from ..validation import pydantic_issues
+
+        raise ValidationError(pydantic_issues(exc, source), source) from None
     return record, reader.issues
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
-from archmeta.errors import ParseError
+from archmeta.errors import ArchmetaError, Issue, ParseError
 from archmeta.formats import detect_format, tei, text
 from archmeta.model import ArchivalDate, ArchivalRecord, Language
 from archmeta.schema import schema_path
@@ -333,3 +334,112 @@ def test_fixture(path: Path):
     messages = " ".join(i.message for i in issues)
     for word in warnings:
         assert word in messages
+
+
+# ------------------------------------------------------------------------- hostile shapes
+
+_TAGS = (
+    "teiHeader fileDesc titleStmt title respStmt resp name persName editor author funder "
+    "publicationStmt publisher authority idno availability licence seriesStmt notesStmt note "
+    "relatedItem sourceDesc bibl msDesc msIdentifier textLang extent profileDesc abstract "
+    "creation date langUsage language textClass keywords term placeName correspDesc "
+    "correspAction text front body back div opener closer dateline salute signed head p ab lb "
+    "pb gap desc sic supplied choice orig reg corr abbr expan hi list item figure foo"
+).split()
+_ATTRIBUTES = st.dictionaries(
+    st.sampled_from(
+        "type when notBefore notAfter from to rend reason ident mainLang break key "
+        "when-custom datingMethod xml:space".split()
+    ),
+    st.sampled_from(
+        [
+            "preserve",
+            "1962",
+            "1962-13-01",
+            "0000",
+            "Y170000002",
+            "no",
+            "trl",
+            "[...]",
+            "[sic]",
+            "URI",
+            "genre",
+            "place",
+            "original",
+            "citation",
+            tei.EDTF_METHOD,
+            "",
+            " x ",
+        ]
+    )
+    | st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8),
+    max_size=3,
+)
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufffe\uffff").filter(
+        lambda c: c in "\t\n\r" or ord(c) >= 0x20
+    ),
+    max_size=12,
+)
+
+
+def _element(tag, attributes, children, text_value):
+    element = etree.Element(f"{{{tei.TEI_NS}}}{tag}")
+    for key, value in attributes.items():
+        name = "{http://www.w3.org/XML/1998/namespace}space" if key == "xml:space" else key
+        element.set(name, value)
+    element.text = text_value
+    for child in children:
+        element.append(child)
+        child.tail = text_value
+    return element
+
+
+_TREES = st.recursive(
+    st.builds(_element, st.sampled_from(_TAGS), _ATTRIBUTES, st.just([]), _TEXT),
+    lambda inner: st.builds(
+        _element, st.sampled_from(_TAGS), _ATTRIBUTES, st.lists(inner, max_size=4), _TEXT
+    ),
+    max_leaves=30,
+)
+
+
+@given(st.lists(_TREES, max_size=3))
+def test_arbitrary_tei_shapes_read_or_raise_archmeta_errors(children):
+    root = _element("TEI", {}, children, None)
+    document = etree.tostring(root, encoding="unicode")
+    try:
+        record, issues = tei.read(document)
+    except ArchmetaError:
+        return
+    assert record.title
+    assert all(isinstance(i, Issue) for i in issues)
+
+
+_SKELETON = (
+    "<TEI xmlns='http://www.tei-c.org/ns/1.0'><teiHeader><fileDesc><titleStmt><title>T</title>"
+    "</titleStmt><publicationStmt/><sourceDesc/></fileDesc><profileDesc><creation/>"
+    "</profileDesc></teiHeader><text><body><div/></body></text></TEI>"
+)
+_SLOTS = [
+    "titleStmt",
+    "publicationStmt",
+    "sourceDesc",
+    "fileDesc",
+    "profileDesc",
+    "creation",
+    "div",
+    "body",
+]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_SLOTS), _TREES), max_size=6))
+def test_arbitrary_content_in_a_tei_skeleton_reads(placed):
+    root = etree.fromstring(_SKELETON)
+    for slot, tree in placed:
+        root.xpath(f"//t:{slot}", namespaces={"t": tei.TEI_NS})[0].append(tree)
+    try:
+        record, _ = tei.read(etree.tostring(root, encoding="unicode"))
+    except ArchmetaError:
+        return
+    assert record.title
