@@ -46,16 +46,20 @@ CROSSWALK: tuple[FieldMapping, ...] = (
         "date",
         "first bold line; section `Normalized Date` only when the EDTF value is not "
         "what the text normalizes to",
-        "`profileDesc/creation/date` (`@when` or `@notBefore`/`@notAfter`, `@cert`)",
+        "`profileDesc/creation/date`: the text as content; `@when` for a plain W3C date (1962, "
+        "1962-04, 1962-04-30), otherwise `@when-custom` (the EDTF value, `@datingMethod` naming "
+        "EDTF) with `@notBefore`/`@notAfter` and `@cert` (`medium` for ~, `low` for ? and %)",
         "dc:date (the text; EDTF recomputed from it on reading)",
         'dcterms:created (the text) and dcterms:created `xsi:type="dcterms:W3CDTF"` (the EDTF '
         "value, when W3CDTF can carry it)",
-        "The text as written is kept; the EDTF value drives machine-readable attributes.",
+        "The text as written is kept; the EDTF value drives machine-readable attributes. In TEI "
+        "`@when-custom` keeps the EDTF value exactly, since the W3C bounds alone cannot tell "
+        "'1962~' from '1962'.",
     ),
     FieldMapping(
         "title",
         "second bold line",
-        "`titleStmt/title`",
+        "`titleStmt/title` (without `@type`)",
         "dc:title",
         "dcterms:title",
         "Required in every format.",
@@ -71,7 +75,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "type",
         "section `Type`",
-        "`profileDesc/textClass/keywords[@scheme='#type']/term`",
+        "`profileDesc/textClass/keywords/term[@type='genre']`",
         "dc:type",
         'dcterms:type (`xsi:type="dcterms:DCMIType"` for a DCMI Type term)',
         "The kind of document (Cable, Letter).",
@@ -79,7 +83,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "citation",
         "section `Citation` (all lines but the `<url>` line)",
-        "`sourceDesc/bibl`",
+        "`sourceDesc/bibl[@type='citation']` (line breaks as `lb`)",
         None,
         "dcterms:bibliographicCitation",
         "Verbatim; oai_dc has no element for a citation.",
@@ -87,7 +91,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "publisher",
         "derived from `Citation`; section `Publisher` only when it differs",
-        "`publicationStmt/publisher`",
+        "`publicationStmt/publisher` (an empty `authority` when there is none)",
         "dc:publisher",
         "dcterms:publisher",
         "",
@@ -95,15 +99,16 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "source",
         "derived from `Citation`; section `Source` only when it differs",
-        "`sourceDesc/msDesc/msIdentifier/idno`",
+        "`sourceDesc/bibl[@type='original']/idno[@type='archival']` (read from `msIdentifier` too)",
         "dc:source",
         "dcterms:source",
-        "The archival reference of the original.",
+        "The archival reference of the original. TEI: the `bibl` describing the original, since "
+        "`msDesc` would demand a repository and location the record does not hold.",
     ),
     FieldMapping(
         "translators",
         "derived from `Citation`; section `Translators` only when they differ",
-        "`titleStmt/respStmt[resp='Translated by']/name`",
+        "`titleStmt/respStmt` (`resp[@key='trl']` 'Translated by', one `name`), one per translator",
         "dc:contributor (read back as contributors)",
         "dcterms:contributor (read back as contributors)",
         "In Dublin Core the translator's role is lost.",
@@ -119,7 +124,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "notes",
         "section `Notes` (`- ` items)",
-        "`notesStmt/note`",
+        "`notesStmt/note` (without `@type`)",
         "dc:description (after the summary)",
         "dcterms:description",
         "",
@@ -127,10 +132,11 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "credits",
         "section `Credits`",
-        "`editionStmt/respStmt` / `titleStmt/funder` note",
+        "`notesStmt/note[@type='credits']`",
         None,
         None,
-        "Verbatim credits statement; Dublin Core has no element for it.",
+        "Verbatim credits statement; Dublin Core has no element for it. TEI has none either, so "
+        "it is a typed note; the funders it names are also `funder`.",
     ),
     FieldMapping(
         "funders",
@@ -143,7 +149,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "original_languages",
         "section `Original Language`",
-        "`sourceDesc//textLang`",
+        "`sourceDesc/bibl[@type='original']/textLang` (`@mainLang` = code)",
         None,
         None,
         "Languages of the original; Dublin Core's language is the resource's.",
@@ -151,7 +157,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "languages",
         "section `Language`",
-        "`profileDesc/langUsage/language[@ident]`",
+        "`profileDesc/langUsage/language` (`@ident` = code, empty when unknown)",
         "dc:language (the name when it resolves to the code, else the code)",
         'dcterms:language (the code, `xsi:type="dcterms:RFC4646"`; else the name)',
         "",
@@ -167,7 +173,8 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "creators",
         "section `Creators` (`- ` items)",
-        "`sourceDesc/bibl/author`",
+        "`sourceDesc/bibl[@type='original']/author` (read from `titleStmt/author` and the sender "
+        "in `correspDesc` too)",
         "dc:creator",
         "dcterms:creator",
         "",
@@ -175,7 +182,8 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "contributors",
         "section `Contributors` (`- ` items)",
-        "`titleStmt/respStmt`",
+        "`titleStmt/respStmt` (`resp[@key='ctb']` 'Contributor', one `name`); read from `editor`, "
+        "`sponsor` and any other `respStmt`",
         "dc:contributor",
         "dcterms:contributor",
         "",
@@ -183,7 +191,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "subjects",
         "section `Subjects` (`- ` items)",
-        "`textClass/keywords/term`",
+        "`textClass/keywords/term` (without `@type`)",
         "dc:subject",
         "dcterms:subject",
         "",
@@ -191,7 +199,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "places",
         "section `Places` (`- ` items)",
-        "`settingDesc/place/placeName`",
+        "`textClass/keywords/term[@type='place']/placeName`",
         "dc:coverage",
         "dcterms:spatial",
         "",
@@ -207,7 +215,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "relations",
         "section `Relations` (`- ` items)",
-        "`sourceDesc/listBibl/bibl`",
+        "`notesStmt/relatedItem/bibl`",
         "dc:relation",
         "dcterms:relation",
         "",
@@ -215,7 +223,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "collections",
         "section `Collections` (`- ` items)",
-        "`seriesStmt/title`",
+        "`seriesStmt/title` (one `seriesStmt` each)",
         "dc:relation (read back as relations)",
         "dcterms:isPartOf",
         "",
@@ -223,7 +231,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "identifiers",
         "section `Identifiers` (`- ` items)",
-        "`publicationStmt/idno`",
+        "`publicationStmt/idno` (without `@type`)",
         "dc:identifier (after the record's own; the first becomes `identifier` when that is empty)",
         "dcterms:identifier (after the record's own; the first becomes `identifier` when that "
         "is empty)",
@@ -232,7 +240,7 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "formats",
         "section `Formats` (`- ` items)",
-        "`sourceDesc/bibl/extent`",
+        "`sourceDesc/bibl[@type='original']/extent`",
         "dc:format",
         "dcterms:format",
         "",
@@ -240,7 +248,9 @@ CROSSWALK: tuple[FieldMapping, ...] = (
     FieldMapping(
         "body",
         "paragraphs after the sections",
-        "`text/body/div/p` (marks as `gap`, `supplied`, `sic`)",
+        "`text/body/div/p`, one per paragraph, line breaks as `lb`; `[...]` -> "
+        "`gap[@reason='editorial']`, `[illegible]` -> `gap[@reason='illegible']` (the mark as "
+        "written in `@rend`), `[X]` -> `supplied`, `word [sic]` -> `sic[@rend]` around the word",
         None,
         None,
         "The text itself does not survive Dublin Core.",
