@@ -7,8 +7,10 @@ rename), an existing output is kept unless ``force``, an input that fails is rep
 rest go on, and a stop request (SIGINT, SIGTERM) lets every worker finish the file it is writing
 and then stops: no partial file is ever left behind.
 
-Formats whose module has ``iter_records(source, source_name=None)`` (an OAI-PMH ListRecords
-response) are expanded into one output per record, named after the record's OAI identifier.
+Multi-record inputs (an OAI-PMH ListRecords or GetRecord response, read by
+``archmeta.formats.oaipmh.iter_records``, or any format whose module has
+``iter_records(source, source_name=None)``) are streamed and expanded into one output per record,
+named after the record's OAI identifier.
 """
 
 from __future__ import annotations
@@ -248,17 +250,19 @@ def convert_one(job: Job, settings: Settings) -> Outcome:
         if output.exists() and output.resolve() == Path(job.input).resolve():
             raise UsageError(f"{job.input}: the output would overwrite the input itself")
         target = get_format(settings.to_format)
-        from .validation import read_source
+        from .validation import read_head, read_source, record_stream
 
-        data = read_source(job.input, settings.max_bytes)
+        head = read_head(job.input)
         if settings.from_format:
             source = get_format(settings.from_format)
         else:
-            source = detect_format(job.input, data[:4096])
-        iter_records = getattr(source.module, "iter_records", None)
+            source = detect_format(job.input, head)
+        iter_records = record_stream(source, head)
         if iter_records is not None:
-            _convert_many(job, data, iter_records, target, settings, outcome)
+            # Streamed in constant memory, so the size limit does not apply.
+            _convert_many(job, iter_records, target, settings, outcome)
         else:
+            data = read_source(job.input, settings.max_bytes)
             record = source.loads(data, source=job.input)
             _write(output, target.dumps(record), settings.force, outcome)
     except ArchmetaError as exc:
@@ -277,7 +281,6 @@ def convert_one(job: Job, settings: Settings) -> Outcome:
 
 def _convert_many(
     job: Job,
-    data: bytes,
     iter_records: Callable[..., Iterator[Any]],
     target: Any,
     settings: Settings,
@@ -287,7 +290,7 @@ def _convert_many(
     output = Path(job.output)
     folder = output.parent
     stem = output.name[: -len(target.extension)] if target.extension else output.stem
-    items = iter_records(data, source_name=job.input)
+    items = iter_records(job.input, source_name=job.input)
     first = next(items, None)
     second = next(items, None) if first is not None else None
     if first is None:

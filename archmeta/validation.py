@@ -855,6 +855,89 @@ def read_stream(stream: Any, name: str = "<stdin>", max_bytes: int = DEFAULT_MAX
     return bytes(data)
 
 
+def read_head(path: str | os.PathLike[str], size: int = 4096) -> bytes:
+    """The first bytes of a file (to tell its format); a missing file is a UsageError."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except FileNotFoundError:
+        raise UsageError(f"{os.fspath(path)}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{os.fspath(path)}: is a folder, not a file") from None
+    except OSError as exc:
+        raise UsageError(f"{os.fspath(path)}: cannot read ({exc.strerror})") from None
+
+
+_OAI_RESPONSE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:ListRecords|GetRecord)[\s>]")
+
+
+def record_stream(info: Any, head: bytes | str) -> Callable[..., Iterator[Any]] | None:
+    """``iter_records(source, source_name=None)`` for a multi-record document, else None.
+
+    A format module may offer ``iter_records`` itself; OAI-PMH ListRecords and GetRecord
+    responses (told from their start) are read by ``archmeta.formats.oaipmh``.
+    """
+    own = getattr(info.module, "iter_records", None)
+    if own is not None:
+        return own  # type: ignore[no-any-return]
+    if isinstance(head, str):
+        head = head[:4096].encode("utf-8", "replace")
+    if b"http://www.openarchives.org/OAI/2.0/" in head and _OAI_RESPONSE.search(head):
+        try:
+            from .formats.oaipmh import iter_records
+        except ImportError:  # pragma: no cover - the OAI-PMH module is part of archmeta
+            return None
+        return iter_records  # type: ignore[no-any-return]
+    return None
+
+
+def _stream_issues(
+    info: Any,
+    stream: Callable[..., Iterator[Any]],
+    data: bytes | str,
+    label: str | None,
+    profile: Profile,
+    severities: Mapping[str, str] | None,
+) -> list[Issue]:
+    """Every issue of every record of a multi-record document (OAI-PMH ListRecords)."""
+    import io
+
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    issues: list[Issue] = []
+    schema_check = getattr(info.module, "schema_issues", None)
+    if schema_check is not None:
+        try:
+            issues.extend(schema_check(data, source=label, **info.options))
+        except ArchmetaError as exc:
+            issues.extend(exc.issues)
+    try:
+        for number, item in enumerate(stream(io.BytesIO(data), source_name=label), start=1):
+            name = item.oai_identifier or f"record {number}"
+            for issue in item.issues:
+                tuned = _tuned(replace(issue, rule=_stable_rule(issue)), profile, severities)
+                if tuned is not None:
+                    issues.append(_with_source(tuned, label))
+            if item.record is None:
+                continue
+            for issue in check_record(item.record, label, severities, None, profile):
+                issues.append(
+                    replace(
+                        issue,
+                        message=f"{name}: {issue.message}",
+                        line=item.line if item.line is not None else issue.line,
+                        column=1 if item.line is not None else issue.column,
+                        pointer=None if item.line is not None else issue.pointer,
+                    )
+                )
+    except ArchmetaError as exc:
+        issues.extend(_with_source(replace(i, rule=_stable_rule(i)), label) for i in exc.issues)
+    unique: dict[tuple[Any, ...], Issue] = {}
+    for issue in issues:
+        unique.setdefault((issue.rule, issue.line, issue.column, issue.message), issue)
+    return list(unique.values())
+
+
 def validate(
     source: str | bytes | os.PathLike[str],
     format: str | None = None,
@@ -904,5 +987,9 @@ def validate(
             raise
         issue = Issue(message=str(exc), rule="format-unknown", line=1, column=1, source=label)
         return Report(label, format, [issue], prof.name)
-    issues = validate_text(data, info.name, source=label, profile=prof, severities=severities)
+    stream = record_stream(info, data[:4096])
+    if stream is not None:
+        issues = _stream_issues(info, stream, data, label, prof, severities)
+    else:
+        issues = validate_text(data, info.name, source=label, profile=prof, severities=severities)
     return Report(label, info.name, issues, prof.name)

@@ -280,8 +280,8 @@ def test_multi_record_inputs_give_one_output_per_record(
     record = json_format.loads((EXAMPLES / "wilson-118189.json").read_bytes())
     module = ModuleType("fake_listrecords")
 
-    def iter_records(source: bytes, source_name: str | None = None):  # type: ignore[no-untyped-def]
-        if b"single" in source:
+    def iter_records(source: str, source_name: str | None = None):  # type: ignore[no-untyped-def]
+        if b"single" in Path(source).read_bytes():
             yield FakeItem(None, record)
             return
         yield FakeItem("oai:digitalarchive.wilsoncenter.org:118189", record)
@@ -318,3 +318,38 @@ def test_safe_name() -> None:
     assert batch.safe_name("...") == "record"
     long = batch.safe_name("x" * 500)
     assert len(long) <= 161 and long != batch.safe_name("x" * 499)
+
+
+def test_oai_pmh_list_records_give_one_file_per_record(tmp_path: Path) -> None:
+    from tests.conftest import conformance
+
+    harvest = conformance("dc", "pyoai_erasmus_dspace_ListRecords_2003.xml")
+    shutil.copy(harvest, tmp_path / "ListRecords.xml")
+    before = snapshot(tmp_path)
+    result = archmeta("convert", "ListRecords.xml", "--to", "json", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    converted, failed, _skipped = summary(result.stderr)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert converted == len(names) > 1 and failed == 0
+    assert all(re.fullmatch(r"hdl_1765_\d+(-\d+)?\.json", n) for n in names), names
+    for name in names:
+        assert json.loads((tmp_path / "out" / name).read_text(encoding="utf-8"))["title"]
+    assert {k: v for k, v in snapshot(tmp_path).items() if not k.startswith("out")} == before
+    report = archmeta("validate", "--report", "json", "ListRecords.xml", cwd=tmp_path)
+    issues = json.loads(report.stdout)["files"][0]["issues"]
+    assert issues and all(i["line"] for i in issues)
+    assert any(i["message"].startswith("hdl:1765/") for i in issues)
+
+
+def test_a_broken_harvest_keeps_the_records_before_the_error(tmp_path: Path) -> None:
+    from tests.conftest import conformance
+
+    harvest = conformance("dc", "scrapi_columbia_academiccommons_ListRecords.xml")
+    data = harvest.read_bytes()
+    cut = data.rfind(b"<record>") if b"<record>" in data else data.rfind(b"<record")
+    (tmp_path / "cut.xml").write_bytes(data[:cut] + b"<record><header><</record>")
+    result = archmeta("convert", "cut.xml", "--to", "json", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    converted, failed, _ = summary(result.stderr)
+    assert converted >= 1 and failed == 1
+    assert "[xml-syntax]" in result.stderr
