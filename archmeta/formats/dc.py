@@ -98,7 +98,6 @@ _WEB_URL = re.compile(r"https?://[^\s<>\"]+")
 _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"]+")
 # xs:language, which the RFC4646 encoding scheme is restricted to.
 _XS_LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*")
-_ISO639 = re.compile(r"[a-z]{3}")
 
 
 def _check_flavour(flavour: str) -> None:
@@ -174,8 +173,9 @@ def project(record: ArchivalRecord, flavour: str = "oai_dc") -> ArchivalRecord:
     """The record as it comes back from Dublin Core of ``flavour``: what that flavour keeps.
 
     Both flavours lose ``credits``, ``funders``, ``original_languages`` and ``body``;
-    translators become contributors (Dublin Core has no role); a language keeps its code (its
-    name as written when it has no code) and is read back as ``Language.from_name`` of it; the
+    translators become contributors (Dublin Core has no role); a language is written as one
+    string (in ``oai_dc`` its name when that resolves to its code, else its code; in ``dcterms``
+    its code; its name when it has none) and read back as ``Language.from_name`` of it; the
     record's own identifier is the first identifier read back, so with no ``identifier`` the
     first of ``identifiers`` takes its place. In ``oai_dc`` moreover: the EDTF value is
     recomputed from the date's text; the citation and the contents are lost; the first
@@ -663,17 +663,14 @@ def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
     typed = [(t, v) for t, v in values if v.xsi_type == "W3CDTF"]
     text_value = plain[0] if plain else typed[0]
     text = text_value[0]
-    edtf: str | None
     used = [text_value[1]]
-    if plain and typed:
-        from ..dates import is_valid_edtf
+    from ..dates import is_valid_edtf
 
-        candidate = typed[0][0]
-        if is_w3cdtf(candidate) and is_valid_edtf(candidate):
-            edtf = candidate
-            used.append(typed[0][1])
-        else:
-            edtf = ArchivalDate.from_text(text).edtf
+    if plain and typed and is_w3cdtf(typed[0][0]) and is_valid_edtf(typed[0][0]):
+        edtf: str | None = typed[0][0]
+        used.append(typed[0][1])
+    elif not plain and is_w3cdtf(text) and is_valid_edtf(text):
+        edtf = text  # one typed element: the text is its own EDTF value
     else:
         edtf = ArchivalDate.from_text(text).edtf
     for t, v in values:
