@@ -36,7 +36,6 @@ from ..errors import Issue, ParseError, ValidationError
 from ..model import (
     EDTF_PATTERN,
     LINE_PATTERN,
-    PARAGRAPH_PATTERN,
     ArchivalDate,
     ArchivalRecord,
     Language,
@@ -377,11 +376,11 @@ def dump(record: ArchivalRecord, target: PathOrFile) -> None:
 # ------------------------------------------------------------------------------ reading
 
 _LINE = re.compile(LINE_PATTERN)
-_PARAGRAPH = re.compile(PARAGRAPH_PATTERN)
 _URL = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"]+$')
 _EDTF = re.compile(EDTF_PATTERN)
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
+_XML_SPACE_ATTR = f"{{{XML_NS}}}space"
 _LB = object()  # a line break in flattened text
 _JOIN = object()  # <lb break="no"/>: the word goes on, white space around it is dropped
 
@@ -411,6 +410,7 @@ class _Reader:
     issues: list[Issue] = field(default_factory=list)
     used: set[Any] = field(default_factory=set)
     counts: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    space: str | None = None  # xml:space of the whole document, "mixed" when it varies
 
     # ----------------------------------------------------------------- helpers
 
@@ -437,6 +437,12 @@ class _Reader:
         self.counts.setdefault((kind, _local(element)), []).append(element)
 
     def preserve(self, element: Any) -> bool:
+        """Whether ``xml:space="preserve"`` is in force for the element."""
+        if self.space is None:
+            inner = self.root.xpath("boolean(.//*[@xml:space])")
+            self.space = "mixed" if inner else (self.root.get(_XML_SPACE_ATTR) or "default")
+        if self.space != "mixed":
+            return self.space == "preserve"
         value = element.xpath("string(ancestor-or-self::*[@xml:space][1]/@xml:space)")
         return bool(value == "preserve")
 
@@ -513,9 +519,10 @@ class _Reader:
                 lines[-1] += piece.lstrip(" \t\r\n") if join else piece
                 join = join and not piece.strip(" \t\r\n")
         if self.preserve(element):
-            exact = "\n".join(lines)
-            if _PARAGRAPH.search(exact):
-                return exact
+            # Exact when it is a valid paragraph: non-empty lines without edge white space
+            # (the XML parser has refused control characters other than TAB, LF and CR).
+            if all(_exact_line(line) for line in lines):
+                return "\n".join(lines)
         normal = [_XML_SPACE.sub(" ", line).strip() for line in lines]
         normal = [line for line in normal if line]
         return "\n".join(normal) or None
@@ -891,6 +898,10 @@ _KNOWN_INLINE = frozenset(
     "geogName roleName forename surname addName country region settlement bloc damage "
     "restore subst handShift".split()
 )
+
+
+def _exact_line(line: str) -> bool:
+    return bool(line) and line == line.strip() and "\n" not in line and "\r" not in line
 
 
 def _classify(mark: str) -> Any:
