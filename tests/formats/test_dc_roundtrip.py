@@ -35,7 +35,6 @@ def assert_valid(schema: etree.XMLSchema, text: str) -> None:
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
-@settings(max_examples=200)
 @given(record=records())
 def test_loads_dumps_is_the_projection(flavour: str, record) -> None:
     text = dc.dumps(record, flavour=flavour)
@@ -49,7 +48,6 @@ def test_loads_dumps_is_the_projection(flavour: str, record) -> None:
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
-@settings(max_examples=200)
 @given(record=records())
 def test_output_is_valid_against_archmeta_schema(flavour: str, record) -> None:
     text = dc.dumps(record, flavour=flavour)
@@ -58,7 +56,6 @@ def test_output_is_valid_against_archmeta_schema(flavour: str, record) -> None:
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
-@settings(max_examples=200)
 @given(record=records())
 def test_output_is_valid_against_official_schema(flavour: str, record) -> None:
     assert_valid(official_schema(flavour), dc.dumps(record, flavour=flavour))

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -131,7 +131,6 @@ def test_items_keep_identifier_datestamp_and_sets() -> None:
     ]
 
 
-@settings(max_examples=200)
 @given(batch=st.lists(records(), min_size=0, max_size=4))
 def test_generated_collections_are_valid_and_read_back_as_projections(batch) -> None:
     data = _write(batch)
