@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ArchmetaError, Issue, UsageError
+from .errors import ArchmetaError, Issue, ParseError, UsageError
 
 __all__ = ["BatchResult", "Job", "Outcome", "plan", "run", "safe_name"]
 
@@ -96,24 +96,35 @@ def _strip_extension(name: str, extensions: Iterable[str]) -> str:
     best = max((e for e in extensions if lower.endswith(e)), key=len, default=None)
     if best:
         return name[: -len(best)]
-    return Path(name).stem if "." in name.lstrip(".") else name
+    stem, dot, _ = name.rpartition(".")
+    return stem if dot and stem.strip(".") else name
+
+
+def _walk(
+    folder: str, extensions: tuple[str, ...], exclude: str | None = None
+) -> list[tuple[str, str]]:
+    """(path, path relative to ``folder``) of each file under ``folder``, sorted."""
+    found: list[tuple[str, str]] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and (exclude is None or os.path.realpath(os.path.join(root, d)) != exclude)
+        )
+        rel_root = os.path.relpath(root, folder)
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(extensions):
+                rel = name if rel_root == "." else os.path.join(rel_root, name)
+                found.append((os.path.join(root, name), rel))
+    return found
 
 
 def walk(folder: Path, extensions: tuple[str, ...], exclude: Path | None = None) -> list[Path]:
     """Files under ``folder`` (recursively, sorted) whose name ends with a known extension;
     hidden files and folders (a leading dot) are left out, and so is ``exclude``."""
-    found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
-        here = Path(root)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".") and (exclude is None or (here / d).resolve() != exclude)
-        )
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(extensions):
-                found.append(here / name)
-    return found
+    skip = os.path.realpath(exclude) if exclude is not None else None
+    return [Path(path) for path, _ in _walk(os.fspath(folder), extensions, skip)]
 
 
 def plan(
@@ -132,34 +143,35 @@ def plan(
     target = get_format(to_format)
     if from_format:
         get_format(from_format)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out_dir}: --out must be a folder, and this is a file")
+    out = os.fspath(out_dir)
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise UsageError(f"{out}: --out must be a folder, and this is a file")
     extensions = _known_extensions(from_format)
     all_extensions = _known_extensions(None)
-    out_resolved = out.resolve()
+    out_real = os.path.realpath(out)
+    out_abs = os.path.abspath(out)
     jobs: list[Job] = []
     seen: dict[str, str] = {}
     for item in inputs:
         if item == "-":
             raise UsageError("'-' (standard input) converts one record: use -o, not --out")
-        path = Path(item)
-        if path.is_dir():
-            pairs = [(f, f.relative_to(path)) for f in walk(path, extensions, exclude=out_resolved)]
-        elif path.is_file():
-            pairs = [(path, Path(path.name))]
-        elif path.exists():
+        if os.path.isdir(item):
+            pairs = _walk(item, extensions, exclude=out_real)
+        elif os.path.isfile(item):
+            pairs = [(item, os.path.basename(item))]
+        elif os.path.exists(item):
             raise UsageError(f"{item}: not a regular file or folder")
         else:
             raise UsageError(f"{item}: no such file or folder")
         for source, rel in pairs:
-            stem = _strip_extension(rel.name, all_extensions)
-            output = out / rel.parent / (stem + target.extension)
-            key = os.path.normcase(str(output.resolve()))
+            folder, name = os.path.split(rel)
+            leaf = _strip_extension(name, all_extensions) + target.extension
+            output = os.path.join(out, folder, leaf) if folder else os.path.join(out, leaf)
+            key = os.path.normcase(os.path.join(out_abs, folder, leaf))
             conflict = seen.get(key)
             if conflict is None:
-                seen[key] = str(source)
-            jobs.append(Job(str(source), str(output), conflict))
+                seen[key] = source
+            jobs.append(Job(source, output, conflict))
     return jobs
 
 
@@ -214,21 +226,27 @@ class Settings:
     from_format: str | None = None
     force: bool = False
     max_bytes: int = 0
+    fsync: bool = False  # flush each output before its rename (else one sync at the end)
 
 
 def _issue_lines(exc: ArchmetaError, name: str) -> list[str]:
     return [issue.format(issue.source or name) for issue in exc.issues]
 
 
-def _write(output: Path, text: str, force: bool, outcome: Outcome) -> None:
+_made_folders: set[Path] = set()
+
+
+def _write(output: Path, text: str, settings: Settings, outcome: Outcome) -> None:
     from .formats._io import write_atomic
 
-    if output.exists() and not force:
+    if not settings.force and output.exists():
         outcome.skipped += 1
         outcome.messages.append(f"{output}: skipped: exists (use --force to overwrite it)")
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(output, text.encode("utf-8"))
+    if output.parent not in _made_folders:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _made_folders.add(output.parent)
+    write_atomic(output, text.encode("utf-8"), fsync=settings.fsync)
     outcome.converted += 1
     outcome.outputs.append(str(output))
 
@@ -252,19 +270,27 @@ def convert_one(job: Job, settings: Settings) -> Outcome:
         target = get_format(settings.to_format)
         from .validation import read_head, read_source, record_stream
 
-        head = read_head(job.input)
+        data: bytes | None
+        try:
+            data = read_source(job.input, settings.max_bytes)
+            head = data[:4096]
+        except ParseError as exc:
+            if exc.rule != "input-too-large":
+                raise
+            data, head = None, read_head(job.input)
         if settings.from_format:
             source = get_format(settings.from_format)
         else:
             source = detect_format(job.input, head)
         iter_records = record_stream(source, head)
         if iter_records is not None:
-            # Streamed in constant memory, so the size limit does not apply.
+            # Streamed from the file in constant memory, so the size limit does not apply.
             _convert_many(job, iter_records, target, settings, outcome)
+        elif data is None:
+            read_source(job.input, settings.max_bytes)  # raises the size error
         else:
-            data = read_source(job.input, settings.max_bytes)
             record = source.loads(data, source=job.input)
-            _write(output, target.dumps(record), settings.force, outcome)
+            _write(output, target.dumps(record), settings, outcome)
     except ArchmetaError as exc:
         outcome.failed += 1
         lines = _issue_lines(exc, job.input)
@@ -333,9 +359,7 @@ def _convert_many(
                 outcome.messages.append(f"{where}: error: the record could not be read")
             continue
         try:
-            _write(
-                folder / (name + target.extension), target.dumps(record), settings.force, outcome
-            )
+            _write(folder / (name + target.extension), target.dumps(record), settings, outcome)
         except ArchmetaError as exc:
             outcome.failed += 1
             outcome.messages.extend(_issue_lines(exc, where))
@@ -403,6 +427,8 @@ def run(
         else:
             _run_pool(jobs, settings, min(workers, len(jobs)), collect)
     finally:
+        if result.converted and not settings.fsync and hasattr(os, "sync"):
+            os.sync()  # one flush to disk for the whole batch
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         result.interrupted = _stop_requested

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from .errors import ArchmetaError, UsageError
+
+if TYPE_CHECKING:
+    from .batch import Settings
 
 
 def _format_choice() -> list[str]:
@@ -71,6 +74,12 @@ def main() -> None:
     help="Parallel worker processes for --out (default: the number of cores).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option(
+    "--fsync",
+    is_flag=True,
+    help="With --out: flush every output to disk before its rename (slower; the default "
+    "flushes once at the end).",
+)
 @click.option("--max-size", metavar="SIZE", help=_SIZE_HELP)
 def convert(
     inputs: tuple[str, ...],
@@ -81,6 +90,7 @@ def convert(
     force: bool,
     jobs: int | None,
     quiet: bool,
+    fsync: bool,
     max_size: str | None,
 ) -> None:
     """Convert records between formats.
@@ -92,6 +102,8 @@ def convert(
     Exit status: 0 all converted (or skipped), 1 some input failed, 2 usage error,
     130/143 interrupted (SIGINT/SIGTERM; no partial file is left).
     """
+    from .batch import Settings
+
     try:
         max_bytes = _max_bytes(max_size)
         batch = out_dir is not None or len(inputs) > 1 or any(Path(i).is_dir() for i in inputs)
@@ -100,7 +112,8 @@ def convert(
                 raise UsageError("-o/--output names one output file; use --out DIR for many")
             if out_dir is None:
                 raise UsageError("converting several inputs or a folder needs --out DIR")
-            _convert_batch(inputs, from_format, to_format, out_dir, force, jobs, quiet, max_bytes)
+            settings = Settings(to_format, from_format, force, max_bytes, fsync)
+            _convert_batch(inputs, settings, out_dir, jobs, quiet)
             return
         _convert_one(inputs[0], from_format, to_format, output, force, max_bytes)
     except UsageError as exc:
@@ -146,20 +159,13 @@ def _convert_one(
 
 
 def _convert_batch(
-    inputs: tuple[str, ...],
-    from_format: str | None,
-    to_format: str,
-    out_dir: str,
-    force: bool,
-    jobs: int | None,
-    quiet: bool,
-    max_bytes: int,
+    inputs: tuple[str, ...], settings: Settings, out_dir: str, jobs: int | None, quiet: bool
 ) -> None:
     import signal
 
-    from .batch import Settings, plan, run
+    from .batch import plan, run
 
-    todo = plan(inputs, to_format, out_dir, from_format)
+    todo = plan(inputs, settings.to_format, out_dir, settings.from_format)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     bar = None
     if not quiet and sys.stderr.isatty() and todo:
@@ -178,7 +184,7 @@ def _convert_batch(
     try:
         result = run(
             todo,
-            Settings(to_format, from_format, force, max_bytes),
+            settings,
             workers=jobs,
             progress=(lambda _outcome: bar.update(1)) if bar is not None else None,
             report=report,

@@ -72,15 +72,20 @@ def write_text(target: PathOrFile, text: str) -> None:
         target.write(text.encode("utf-8"))  # type: ignore[arg-type]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers never see a partial file."""
+def write_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
+    """Write ``data`` to ``path`` so that readers never see a partial file.
+
+    ``fsync=False`` skips flushing the file to disk before the rename (batch conversion
+    flushes once at the end instead); the write stays atomic for readers and interruptions.
+    """
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
