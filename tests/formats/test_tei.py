@@ -92,6 +92,38 @@ def test_every_example_has_a_tei_file():
     assert len(TEI_EXAMPLES) == len(list(EXAMPLES.glob("*.txt"))) >= 1
 
 
+@pytest.mark.parametrize("path", sorted((FIXTURES / "schema").glob("*.xml")), ids=lambda p: p.name)
+def test_documents_the_own_schema_allows_are_valid_tei(path: Path, own_schema, tei_all):
+    """Hand-written corners of archmeta-tei.rng that the writer rarely reaches."""
+    document = path.read_text(encoding="utf-8")
+    assert _errors(own_schema, document) == []
+    assert _errors(tei_all, document) == []
+    assert tei.loads(document).title == "T"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("<title>Cable", "<title> Cable"),  # a value with white space at an end
+        (' xml:space="preserve"', ""),
+        ("<title>Cable", '<title type="main">Cable'),
+        ('reason="illegible"', 'reason="cancelled"'),
+        ('<gap reason="editorial" rend="[...]"/>', '<gap reason="editorial"/>'),
+        ("<supplied>Urumqi</supplied>", "<supplied>[Urumqi]</supplied>"),
+        ('<resp key="trl">Translated by</resp>', '<resp key="trl">Translator</resp>'),
+        ('ident="archmeta" version="1.0"', 'ident="archmeta" version="2.0"'),
+        (
+            "<publisher>History and Public Policy Program Digital Archive</publisher>",
+            "<distributor>History and Public Policy Program Digital Archive</distributor>",
+        ),
+    ],
+)
+def test_own_schema_refuses_what_archmeta_does_not_write(old: str, new: str, own_schema):
+    document = (EXAMPLES / "wilson-118189.tei.xml").read_text(encoding="utf-8")
+    assert old in document
+    assert _errors(own_schema, document.replace(old, new, 1))
+
+
 # ------------------------------------------------------------------------- inline marks
 
 
