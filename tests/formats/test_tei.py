@@ -124,6 +124,58 @@ def test_own_schema_refuses_what_archmeta_does_not_write(old: str, new: str, own
     assert _errors(own_schema, document.replace(old, new, 1))
 
 
+FULL = ArchivalRecord(
+    identifier="118189",
+    url="https://example.org/118189",
+    date=ArchivalDate(text="c. 1962", edtf="1962~"),
+    title="Title",
+    alternative_titles=["Alt one", "Alt two"],
+    type="Cable",
+    citation="A citation",
+    publisher="Publisher",
+    source="Fond 1, file 2",
+    translators=["Tr One", "Tr Two"],
+    summary="A summary",
+    notes=["Note one"],
+    credits="Made possible by the Foundation",
+    funders=["Foundation"],
+    original_languages=[Language(name="Chinese", code="zh")],
+    languages=[Language(name="English", code="en")],
+    contents=["English Translation"],
+    creators=["Ministry"],
+    contributors=["Editor"],
+    subjects=["Borders"],
+    places=["Xinjiang"],
+    rights="Public domain",
+    relations=["Related"],
+    collections=["Collection"],
+    identifiers=["other-id"],
+    formats=["1 p."],
+    body=["One", "Two"],
+)
+
+
+def test_field_paths_say_where_the_writer_puts_each_field():
+    """tei.FIELD_PATHS (the mapping table of the module) matches what dumps writes."""
+    written = tei.dumps(FULL)
+    assert tei.read(written) == (FULL, [])
+    root = etree.fromstring(written.encode("utf-8"))
+    assert set(tei.FIELD_PATHS) == set(ArchivalRecord.model_fields)
+    for name, path in tei.FIELD_PATHS.items():
+        found = [
+            "".join(n.itertext())
+            for n in root.xpath(tei._tei_xpath(path), namespaces={"t": tei.TEI_NS})
+        ]
+        value = getattr(FULL, name)
+        if name == "date":
+            value = value.text
+        if isinstance(value, list):
+            value = [v.name if isinstance(v, Language) else v for v in value]
+        else:
+            value = [value]
+        assert found == value, name
+
+
 # ------------------------------------------------------------------------- inline marks
 
 
