@@ -118,11 +118,15 @@ def main() -> int:
         generate(source, args.count)
         print(f"generated {args.count} records in {time.perf_counter() - started:.1f} s; "
               f"{cores} core(s) available")  # fmt: skip
+        if hasattr(os, "getloadavg"):
+            print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         one = convert(source, work / "jobs1", 1, args.to)
         two = convert(source, work / "jobs2", 2, args.to)
         files1, hash1 = digest(work / "jobs1")
         files2, hash2 = digest(work / "jobs2")
         ratio = one / two
+        if hasattr(os, "getloadavg"):
+            print("load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         print(f"--jobs 1: {one:7.2f} s  ({args.count / one:7.1f} records/s)")
         print(f"--jobs 2: {two:7.2f} s  ({args.count / two:7.1f} records/s)")
         print(f"speed-up: {ratio:.2f}x (target >= 1.7 on two cores)")
