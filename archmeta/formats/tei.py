@@ -398,6 +398,11 @@ _CONTAINERS = frozenset(
     "body div div1 div2 div3 div4 div5 div6 div7 opener closer postscript lg list listBibl "
     "sp floatingText group text front back table row cell letter titlePage".split()
 )
+# div/@type of versions of the text that are not the text as written (see _Reader.versions).
+_PARALLEL = frozenset(
+    "normalized normalised regularized regularised modernized modernised translation "
+    "summary abstract".split()
+)
 # Choice readings kept (the form as written in the source); the others are skipped.
 _CHOICE_KEEP = ("sic", "orig", "abbr", "seg", "unclear")
 
@@ -411,6 +416,7 @@ class _Reader:
     used: set[Any] = field(default_factory=set)
     counts: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
     space: str | None = None  # xml:space of the whole document, "mixed" when it varies
+    skip: set[Any] = field(default_factory=set)  # body divs not read as the body
 
     # ----------------------------------------------------------------- helpers
 
@@ -588,7 +594,7 @@ class _Reader:
         self.notes(fields)
         self.source_desc(fields)
         self.profile(fields)
-        fields["body"] = self.body()
+        fields["body"] = self.body(fields)
         self.report_unused(header[0])
         self.report_inline()
         return ArchivalRecord(**{k: v for k, v in fields.items() if v not in (None, [])})
@@ -819,14 +825,37 @@ class _Reader:
 
     # ----------------------------------------------------------------- body
 
-    def body(self) -> list[str]:
+    def body(self, fields: dict[str, Any]) -> list[str]:
         bodies = self.find("text/body") or self.find("text/group//body")
         for extra in self.find("text/front") + self.find("text/back"):
             self.warn(f"<{_local(extra)}> skipped: only the text's body is read", extra)
         result: list[str] = []
         for body in bodies:
+            self.versions(body, fields)
             self.blocks(body, result)
         return result
+
+    def versions(self, body: Any, fields: dict[str, Any]) -> None:
+        """Editions that give the text several times (as written, normalized, translated,
+        summarized) in sibling ``div``s: the text as written is the body; a summary ``div``
+        is the summary when the header has none; the other versions are skipped."""
+        divs = [d for d in body if _local(d) == "div"]
+        kinds = [(d.get("type") or "").lower() for d in divs]
+        if not any(k in _PARALLEL for k in kinds) or all(k in _PARALLEL for k in kinds):
+            return
+        for div, kind in zip(divs, kinds, strict=True):
+            if kind in ("summary", "abstract") and not fields.get("summary"):
+                lines: list[str] = []
+                self.blocks(div, lines)
+                fields["summary"] = "\n".join(lines) or None
+                self.skip.add(div)
+            elif kind in _PARALLEL:
+                self.skip.add(div)
+                self.warn(
+                    f'<div type="{div.get("type")}"> skipped: a parallel version of the text; '
+                    "the body is the text as written",
+                    div,
+                )
 
     def blocks(self, container: Any, out: list[str]) -> None:
         if _has_own_text(container) and _local(container) not in ("body", "div", "text"):
@@ -836,7 +865,7 @@ class _Reader:
             return
         for child in container:
             name = _local(child)
-            if not name or name in ("lb", "pb", "cb", "milestone", "anchor"):
+            if not name or name in ("lb", "pb", "cb", "milestone", "anchor") or child in self.skip:
                 continue
             if name in _CONTAINERS:
                 self.blocks(child, out)
@@ -1014,6 +1043,7 @@ def read(data: str | bytes, source: str | None = None) -> tuple[ArchivalRecord, 
         from ..validation import pydantic_issues
 
         raise ValidationError(pydantic_issues(exc, source), source) from None
+    reader.issues.sort(key=lambda i: i.line if i.line is not None else 0)
     return record, reader.issues
 
 

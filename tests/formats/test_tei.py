@@ -353,6 +353,7 @@ CONFORMANCE_TEI = {
     },
     "lassberg-letter-0627.xml": {
         "title": "Brief von Joseph von Laßberg an Ludwig Uhland (12.04.1820).",
+        "date": {"text": "1820-04-12", "edtf": "1820-04-12"},
         "creators": ["Joseph von Laßberg"],
         "contributors": ["Michael Schonhardt"],
     },
@@ -386,6 +387,16 @@ def test_conformance_tei_loads(name: str):
 def test_every_conformance_tei_file_is_listed():
     folder = conformance("tei")
     assert sorted(p.name for p in folder.glob("*.xml")) == sorted(CONFORMANCE_TEI)
+
+
+def test_parallel_versions_of_a_letter():
+    """The Laßberg letters give the text as written, normalized, translated and summarized."""
+    record, issues = tei.read(conformance("tei", "lassberg-letter-0627.xml").read_bytes())
+    assert record.body[0] == "Wolgeborner, hochzuverehrender Herr!"
+    assert record.body[-1] == "gehorsamen Diener Jos. v. Laßberg, Freiherr."
+    assert record.summary and record.summary.startswith("Laßberg antwortet auf Uhlands")
+    skipped = [i.message for i in issues if "parallel version" in i.message]
+    assert len(skipped) == 2 and "normalized" in skipped[0] and "translation" in skipped[1]
 
 
 def test_lb_break_no_joins_the_word():
