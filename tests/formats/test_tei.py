@@ -260,6 +260,32 @@ def test_dates(date: ArchivalDate, attributes: str):
     assert tei.loads(written) == record
 
 
+@pytest.mark.parametrize(
+    "edtf",
+    [
+        "1998-06-01T24:00:00",
+        "1998-06-01T00:00:00Z",
+        "0000",
+        "0001",
+        "-0100",
+        "1962?-04",
+        "../1962",
+        "1962/..",
+        "XXXX",
+        "19XX",
+        "1962-XX",
+        "1962-04-30/1962-05-02",
+        "1962%",
+    ],
+)
+def test_unusual_edtf_values_round_trip_as_valid_tei(edtf: str, own_schema, tei_all):
+    record = ArchivalRecord(title="T", date=ArchivalDate(text="some day", edtf=edtf))
+    written = tei.dumps(record)
+    assert tei.loads(written) == record
+    assert _errors(own_schema, written) == []
+    assert _errors(tei_all, written) == []
+
+
 def test_languages_without_code():
     record = ArchivalRecord(
         title="T",
