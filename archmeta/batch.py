@@ -100,6 +100,10 @@ def _strip_extension(name: str, extensions: Iterable[str]) -> str:
     return stem if dot and stem.strip(".") else name
 
 
+#: Files a folder walk leaves out whatever their extension (README.md is not a text record).
+NOT_RECORDS = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "CHANGES", "CONTRIBUTING"})
+
+
 def _walk(
     folder: str, extensions: tuple[str, ...], exclude: str | None = None
 ) -> list[tuple[str, str]]:
@@ -114,7 +118,11 @@ def _walk(
         )
         rel_root = os.path.relpath(root, folder)
         for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(extensions):
+            if (
+                not name.startswith(".")
+                and name.lower().endswith(extensions)
+                and name.split(".", 1)[0].upper() not in NOT_RECORDS
+            ):
                 rel = name if rel_root == "." else os.path.join(rel_root, name)
                 found.append((os.path.join(root, name), rel))
     return found
@@ -122,7 +130,8 @@ def _walk(
 
 def walk(folder: Path, extensions: tuple[str, ...], exclude: Path | None = None) -> list[Path]:
     """Files under ``folder`` (recursively, sorted) whose name ends with a known extension;
-    hidden files and folders (a leading dot) are left out, and so is ``exclude``."""
+    hidden files and folders (a leading dot), README/LICENSE/CHANGELOG files and ``exclude``
+    are left out."""
     skip = os.path.realpath(exclude) if exclude is not None else None
     return [Path(path) for path, _ in _walk(os.fspath(folder), extensions, skip)]
 
