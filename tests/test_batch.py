@@ -211,8 +211,12 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------- interruption
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_batch_leaves_no_partial_file(tmp_path: Path, signum: int) -> None:
+@pytest.mark.parametrize(
+    ("signum", "group"),
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+    ids=["SIGINT", "SIGTERM", "Ctrl-C-to-the-process-group"],
+)
+def test_interrupted_batch_leaves_no_partial_file(tmp_path: Path, signum: int, group: bool) -> None:
     count = 3000
     make_records(tmp_path / "in", count)
     out = tmp_path / "out"
@@ -234,13 +238,17 @@ def test_interrupted_batch_leaves_no_partial_file(tmp_path: Path, signum: int) -
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=group,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if out.exists() and sum(1 for _ in out.rglob("*.json")) >= 50:
             break
         time.sleep(0.02)
-    process.send_signal(signum)
+    if group:  # what a terminal does on Ctrl-C: the workers get the signal too
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
     _stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + signum, stderr
     converted, failed, _skipped = summary(stderr)
