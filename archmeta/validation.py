@@ -971,6 +971,13 @@ def validate(
                 path = source
         except (OSError, ValueError):
             path = None
+        if path is None and not source.lstrip().startswith(("{", "[", "<", "*")):
+            try:
+                detect_format(source)
+            except UsageError:
+                pass
+            else:  # a file name with a known extension: a path that is not there
+                raise UsageError(f"{source}: no such file")
     label = name or path
     try:
         if path is not None:

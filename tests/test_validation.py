@@ -78,6 +78,13 @@ def test_report_lines_and_dict() -> None:
     json.dumps(data)
 
 
+def test_a_missing_path_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"cables/nothere\.txt: no such file"):
+        validate("cables/nothere.txt")
+    with pytest.raises(UsageError, match="no such file"):
+        validate(Path("cables/nothere.json"))
+
+
 def test_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown format 'xml2'"):
         validate(b"x", format="xml2")
