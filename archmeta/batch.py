@@ -374,15 +374,24 @@ def _convert_many(
             outcome.messages.extend(_issue_lines(exc, where))
 
 
-def convert_chunk(jobs: Sequence[Job], settings: Settings) -> list[Outcome]:
-    """Convert some jobs in order; stop (marking the rest not done) when a stop is requested."""
+def convert_chunk(jobs: Sequence[Job], settings: Settings) -> tuple[int, list[Outcome]]:
+    """Convert some jobs in order; stop (marking the rest not done) when a stop is requested.
+
+    Returns the number of inputs that each gave exactly one output with nothing to report, and
+    the outcomes of the others (so that little travels back from the worker processes).
+    """
+    plain = 0
     outcomes = []
     for job in jobs:
         if _stopping():
             outcomes.append(Outcome(job.input, done=False))
             continue
-        outcomes.append(convert_one(job, settings))
-    return outcomes
+        outcome = convert_one(job, settings)
+        if outcome.converted == 1 and not (outcome.failed or outcome.skipped or outcome.messages):
+            plain += 1
+        else:
+            outcomes.append(outcome)
+    return plain, outcomes
 
 
 # --------------------------------------------------------------------------------- run
@@ -397,14 +406,15 @@ def run(
     jobs: Sequence[Job],
     settings: Settings,
     workers: int | None = None,
-    progress: Callable[[Outcome], None] | None = None,
+    progress: Callable[[int], None] | None = None,
     report: Callable[[str], None] | None = None,
 ) -> BatchResult:
     """Convert every job with ``workers`` processes (default: the number of cores).
 
-    ``progress`` is called once per finished input, ``report`` once per message (failure or
-    skip). SIGINT and SIGTERM are handled while this runs: the batch stops after the files
-    being written and ``interrupted`` is set in the result.
+    ``progress`` is called with the number of inputs just finished, ``report`` once per message
+    (failure or skip). ``outcomes`` in the result holds the inputs that failed, were skipped,
+    gave several records or were not started. SIGINT and SIGTERM are handled while this runs:
+    the batch stops after the files being written and ``interrupted`` is set in the result.
     """
     global _stop_requested, _stop_signal
     workers = workers or os.cpu_count() or 1
@@ -414,20 +424,24 @@ def run(
     _stop_signal = None
     previous = {sig: signal.signal(sig, _request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
 
-    def collect(outcomes: Iterable[Outcome]) -> None:
+    def collect(chunk: tuple[int, Iterable[Outcome]]) -> None:
+        plain, outcomes = chunk
+        result.converted += plain
+        finished = plain
         for outcome in outcomes:
             result.outcomes.append(outcome)
             if not outcome.done:
                 result.not_started += 1
                 continue
+            finished += 1
             result.converted += outcome.converted
             result.failed += outcome.failed
             result.skipped += outcome.skipped
             for message in outcome.messages:
                 if report:
                     report(message)
-            if progress:
-                progress(outcome)
+        if progress and finished:
+            progress(finished)
 
     try:
         if workers <= 1 or len(jobs) <= 1:
@@ -481,18 +495,15 @@ def _run_pool(
                 try:
                     collect(future.result())
                 except Exception as exc:  # a worker died: its inputs are failures, not lost
-                    collect(
-                        [
-                            Outcome(
-                                j.input,
-                                failed=1,
-                                messages=[
-                                    f"{j.input}: error: worker failed: {exc} [internal-error]"
-                                ],
-                            )
-                            for j in chunk
-                        ]
-                    )
+                    lost = [
+                        Outcome(
+                            j.input,
+                            failed=1,
+                            messages=[f"{j.input}: error: worker failed: {exc} [internal-error]"],
+                        )
+                        for j in chunk
+                    ]
+                    collect((0, lost))
         if _stop_requested:
             stop.set()
-            collect(Outcome(j.input, done=False) for chunk in pending_chunks for j in chunk)
+            collect((0, [Outcome(j.input, done=False) for chunk in pending_chunks for j in chunk]))

@@ -186,7 +186,7 @@ def _convert_batch(
             todo,
             settings,
             workers=jobs,
-            progress=(lambda _outcome: bar.update(1)) if bar is not None else None,
+            progress=bar.update if bar is not None else None,
             report=report,
         )
     finally:
