@@ -826,33 +826,50 @@ def _too_big(size: int, limit: int, name: str) -> ParseError:
     )
 
 
+def _read_limited(handle: Any, name: str, max_bytes: int, size_hint: int = 0) -> bytes:
+    """Read a binary stream to its end, refusing it once it passes ``max_bytes`` (0: no limit).
+
+    Reads what the file's size promises in one call, then in 1 MiB pieces: never allocates a
+    buffer of the limit's size for a small file.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    want = size_hint + 1 if size_hint else 65536
+    while True:
+        if max_bytes:
+            want = min(want, max_bytes + 1 - total)
+        piece = handle.read(want)
+        if not piece:
+            break
+        chunks.append(piece)
+        total += len(piece)
+        if max_bytes and total > max_bytes:
+            raise _too_big(total, max_bytes, name)
+        want = 1 << 20
+    return b"".join(chunks)
+
+
 def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a file, refused with ParseError (rule ``input-too-large``) before reading
     when the file is larger than ``max_bytes`` (0: no limit). A missing file is a UsageError."""
     name = os.fspath(path)
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", buffering=0) as handle:
             size = os.fstat(handle.fileno()).st_size
             if max_bytes and size > max_bytes:
                 raise _too_big(size, max_bytes, name)
-            data = handle.read(max_bytes + 1) if max_bytes else handle.read()
+            return _read_limited(handle, name, max_bytes, size)
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"{name}: is a folder, not a file") from None
     except OSError as exc:
         raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
-    if max_bytes and len(data) > max_bytes:
-        raise _too_big(len(data), max_bytes, name)
-    return data
 
 
 def read_stream(stream: Any, name: str = "<stdin>", max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """Read a binary stream up to ``max_bytes`` (refused beyond it)."""
-    data = stream.read(max_bytes + 1) if max_bytes else stream.read()
-    if max_bytes and len(data) > max_bytes:
-        raise _too_big(len(data), max_bytes, name)
-    return bytes(data)
+    return _read_limited(stream, name, max_bytes)
 
 
 def read_head(path: str | os.PathLike[str], size: int = 4096) -> bytes:
