@@ -397,9 +397,19 @@ def convert_chunk(jobs: Sequence[Job], settings: Settings) -> tuple[int, list[Ou
 # --------------------------------------------------------------------------------- run
 
 
-def _chunks(jobs: Sequence[Job], size: int) -> Iterator[Sequence[Job]]:
-    for start in range(0, len(jobs), size):
-        yield jobs[start : start + size]
+def _chunks(jobs: Sequence[Job], size: int, spread: int = 1) -> Iterator[Sequence[Job]]:
+    """Chunks of consecutive jobs, taken in turn from ``spread`` equal parts of the list so that
+    workers running at the same time mostly write into different folders (two processes
+    creating files in one folder contend for it)."""
+    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    if spread <= 1 or len(chunks) < spread:
+        yield from chunks
+        return
+    part = -(-len(chunks) // spread)
+    for index in range(part):
+        for first in range(0, len(chunks), part):
+            if first + index < min(first + part, len(chunks)):
+                yield chunks[first + index]
 
 
 def run(
@@ -469,7 +479,7 @@ def _run_pool(
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     stop = context.Event()
     size = max(1, min(64, len(jobs) // (workers * 8)))
-    pending_chunks = _chunks(jobs, size)
+    pending_chunks = _chunks(jobs, size, spread=workers)
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_worker_init, initargs=(stop,)
     ) as pool:
