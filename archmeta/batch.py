@@ -225,6 +225,7 @@ def _worker_init(stop_event: Any) -> None:
     global _shared_stop, _stop_requested
     _shared_stop = stop_event
     _stop_requested = False
+    _made_folders.clear()
     signal.signal(signal.SIGINT, _request_stop)
     signal.signal(signal.SIGTERM, _request_stop)
 
@@ -275,7 +276,7 @@ def convert_one(job: Job, settings: Settings) -> Outcome:
     try:
         output = Path(job.output)
         if output.exists() and output.resolve() == Path(job.input).resolve():
-            raise UsageError(f"{job.input}: the output would overwrite the input itself")
+            raise UsageError("the output would overwrite the input itself")
         target = get_format(settings.to_format)
         from .validation import read_head, read_source, record_stream
 
@@ -304,7 +305,11 @@ def convert_one(job: Job, settings: Settings) -> Outcome:
         outcome.failed += 1
         lines = _issue_lines(exc, job.input)
         if isinstance(exc, UsageError):
-            lines = [f"{job.input}: error: {exc} [usage]"]
+            from .validation import UnreadableError
+
+            reason = str(exc).removeprefix(f"{job.input}: ")
+            rule = "unreadable" if isinstance(exc, UnreadableError) else "usage"
+            lines = [f"{job.input}: error: {reason} [{rule}]"]
         outcome.messages.extend(lines)
     except Exception as exc:  # a bug in a format module must not end the batch
         outcome.failed += 1
@@ -372,6 +377,11 @@ def _convert_many(
         except ArchmetaError as exc:
             outcome.failed += 1
             outcome.messages.extend(_issue_lines(exc, where))
+        except Exception as exc:  # one record's bug must not lose the others
+            outcome.failed += 1
+            outcome.messages.append(
+                f"{where}: error: internal error {type(exc).__name__}: {exc} [internal-error]"
+            )
 
 
 def convert_chunk(jobs: Sequence[Job], settings: Settings) -> tuple[int, list[Outcome]]:
@@ -432,6 +442,7 @@ def run(
     started = time.perf_counter()
     _stop_requested = False
     _stop_signal = None
+    _made_folders.clear()
     previous = {sig: signal.signal(sig, _request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
 
     def collect(chunk: tuple[int, Iterable[Outcome]]) -> None:

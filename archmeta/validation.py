@@ -352,6 +352,10 @@ class ProfileError(UsageError):
     """A profile file that cannot be used: says which file, which key and what is wrong."""
 
 
+class UnreadableError(UsageError):
+    """A file that exists but cannot be read (permissions, a folder, an I/O error)."""
+
+
 def _record_fields() -> list[str]:
     return list(ArchivalRecord.model_fields)
 
@@ -860,11 +864,13 @@ def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
                 raise _too_big(size, max_bytes, name)
             return _read_limited(handle, name, max_bytes, size)
     except FileNotFoundError:
+        if os.path.lexists(name):
+            raise UnreadableError(f"{name}: a broken symbolic link") from None
         raise UsageError(f"{name}: no such file") from None
     except IsADirectoryError:
-        raise UsageError(f"{name}: is a folder, not a file") from None
+        raise UnreadableError(f"{name}: is a folder, not a file") from None
     except OSError as exc:
-        raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
+        raise UnreadableError(f"{name}: cannot read ({exc.strerror})") from None
 
 
 def read_stream(stream: Any, name: str = "<stdin>", max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -880,9 +886,9 @@ def read_head(path: str | os.PathLike[str], size: int = 4096) -> bytes:
     except FileNotFoundError:
         raise UsageError(f"{os.fspath(path)}: no such file") from None
     except IsADirectoryError:
-        raise UsageError(f"{os.fspath(path)}: is a folder, not a file") from None
+        raise UnreadableError(f"{os.fspath(path)}: is a folder, not a file") from None
     except OSError as exc:
-        raise UsageError(f"{os.fspath(path)}: cannot read ({exc.strerror})") from None
+        raise UnreadableError(f"{os.fspath(path)}: cannot read ({exc.strerror})") from None
 
 
 _OAI_RESPONSE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:ListRecords|GetRecord)[\s>]")
@@ -1006,6 +1012,9 @@ def validate(
         info = get_format(format) if format else detect_format(path or name, data)
     except ParseError as exc:
         return Report(label, format, exc.issues, prof.name)
+    except UnreadableError as exc:
+        issue = Issue(message=str(exc).removeprefix(f"{label}: "), rule="unreadable", source=label)
+        return Report(label, format, [issue], prof.name)
     except UsageError as exc:
         if "cannot tell the format" not in str(exc):
             raise

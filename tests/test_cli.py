@@ -112,6 +112,21 @@ def test_validate_report_json_carries_the_same_issues(mixed: Path) -> None:
     assert valid["mixed/nested/deeper/undated.txt"] is True
 
 
+def test_an_unreadable_file_in_a_folder_is_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    (folder / "b.txt").symlink_to(tmp_path / "gone.txt")
+    shutil.copy(SEED, folder / "c.txt")
+    result = archmeta("validate", "in", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == "in/b.txt: error: a broken symbolic link [unreadable]\n"
+    converted = archmeta("convert", "in", "--to", "json", "--out", "out", cwd=tmp_path)
+    assert converted.returncode == 1
+    assert "in/b.txt: error: a broken symbolic link [unreadable]" in converted.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.json", "c.json"]
+
+
 def test_validate_valid_files_exit_0(tmp_path: Path) -> None:
     result = archmeta("validate", str(SEED), str(EXAMPLES / "wilson-118189.json"))
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
