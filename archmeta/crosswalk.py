@@ -168,7 +168,8 @@ CROSSWALK: tuple[FieldMapping, ...] = (
         "`notesStmt/note[@type='contents']`",
         None,
         "dcterms:tableOfContents",
-        "What the archive holds; no Dublin Core element.",
+        "What the archive holds for the document; oai_dc has no element for it, DCMI terms "
+        "write it as `tableOfContents`.",
     ),
     FieldMapping(
         "creators",
