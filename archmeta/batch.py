@@ -422,6 +422,13 @@ def _chunks(jobs: Sequence[Job], size: int, spread: int = 1) -> Iterator[Sequenc
                 yield chunks[first + index]
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), else the machine's count."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def run(
     jobs: Sequence[Job],
     settings: Settings,
@@ -437,7 +444,7 @@ def run(
     the batch stops after the files being written and ``interrupted`` is set in the result.
     """
     global _stop_requested, _stop_signal
-    workers = workers or os.cpu_count() or 1
+    workers = workers or available_cores()
     result = BatchResult()
     started = time.perf_counter()
     _stop_requested = False
