@@ -546,6 +546,11 @@ _RELABEL = {
     "text-missing-title": "title-missing",
     "json-schema-additionalProperties": "unknown-element",
     "model-extra-forbidden": "unknown-element",
+    "dc-foreign-element": "unknown-element",
+    "dc-unmapped": "unknown-element",
+    "dc-no-title": "title-missing",
+    "tei-missing-title": "title-missing",
+    "dc-language": "language-unknown",
 }
 _FIELD_RULES = {"title": "title-one-line", "url": "url-malformed"}
 _LANGUAGE_CODE_POINTER = re.compile(r"^/(?:original_)?languages/\d+/code$")

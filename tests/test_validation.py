@@ -360,3 +360,44 @@ def test_size_limit_refuses_before_reading(tmp_path: Path) -> None:
     assert validate(b"{" + b" " * 2048 + b"}", format="json", max_bytes=1024).issues[0].rule == (
         "input-too-large"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "stable"),
+    [
+        ("text-control-character", "control-character"),
+        ("text-unknown-section", "unknown-element"),
+        ("text-missing-title", "title-missing"),
+        ("json-schema-additionalProperties", "unknown-element"),
+        ("dc-foreign-element", "unknown-element"),
+        ("dc-unmapped", "unknown-element"),
+        ("dc-no-title", "title-missing"),
+        ("tei-missing-title", "title-missing"),
+        ("dc-language", "language-unknown"),
+        ("tei-schema", "tei-schema"),
+        ("encoding", "encoding"),
+    ],
+)
+def test_format_ids_are_relabelled_to_stable_rule_ids(rule: str, stable: str) -> None:
+    from archmeta.errors import Issue
+    from archmeta.validation import _stable_rule
+
+    assert _stable_rule(Issue("m", rule, line=1)) == stable
+
+
+def test_a_profile_tunes_the_warnings_of_a_readable_xml_record() -> None:
+    from archmeta.formats import FORMATS
+
+    if "oai_dc" not in FORMATS:
+        pytest.skip("the Dublin Core format is not registered")
+    document = (EXAMPLES / "wilson-118189.oai_dc.xml").read_text(encoding="utf-8")
+    document = document.replace(
+        "</oai_dc:dc>", "<dc:language>Xyzzyish</dc:language></oai_dc:dc>", 1
+    )
+    default = validate(document, format="oai_dc")
+    found = [(i.rule, i.severity) for i in default.issues if i.rule == "language-unknown"]
+    assert found and all(severity == "warning" for _, severity in found), default.lines()
+    strict = validate(document, format="oai_dc", severities={"language-unknown": "error"})
+    assert not strict.ok
+    quiet = validate(document, format="oai_dc", severities={"language-unknown": "off"})
+    assert "language-unknown" not in [i.rule for i in quiet.issues]
