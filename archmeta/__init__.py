@@ -31,7 +31,21 @@ _LAZY = {
     "validate": "archmeta.validation",
 }
 
-__all__ = [*_LAZY, "__version__"]
+__all__ = [
+    "ArchivalDate",
+    "ArchivalRecord",
+    "ArchmetaError",
+    "Issue",
+    "Language",
+    "ParseError",
+    "UsageError",
+    "ValidationError",
+    "__version__",
+    "normalize_date",
+    "parse_citation",
+    "parse_inline",
+    "validate",
+]
 
 if TYPE_CHECKING:
     from .citation import parse_citation

@@ -73,7 +73,8 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
                 if name not in allowed:
                     issues.append(
                         Issue(
-                            message=f"{name!r} is not a field here (known: {', '.join(sorted(allowed))})",
+                            message=f"{name!r} is not a field here "
+                            f"(known: {', '.join(sorted(allowed))})",
                             rule="json-schema-additionalProperties",
                             pointer=pointer([*path, name]),
                             source=source,
