@@ -239,12 +239,20 @@ def _validation_targets(paths: tuple[str, ...], from_format: str | None) -> list
     help="text: one line per problem; json: a machine-readable report on stdout.",
 )
 @click.option("--max-size", metavar="SIZE", help=_SIZE_HELP)
+@click.option(
+    "--schema",
+    "schema_file",
+    metavar="FILE",
+    help="Check XML files against this RELAX NG (.rng) or XML Schema (.xsd) file instead of "
+    "archmeta's own (e.g. the official tei_all.rng).",
+)
 def validate(
     paths: tuple[str, ...],
     from_format: str | None,
     profile: str | None,
     report_format: str,
     max_size: str | None,
+    schema_file: str | None,
 ) -> None:
     """Check records in files and folders (recursively, by extension; '-' is stdin).
 
@@ -262,14 +270,27 @@ def validate(
         if from_format:
             get_format(from_format)
         prof = load_profile(profile)
+        if schema_file is not None:
+            from .xmlsafe import load_schema_file
+
+            load_schema_file(schema_file)  # a bad schema file is a usage error, before any file
         targets = _validation_targets(paths, from_format)
         reports: list[Report] = []
         for target in targets:
             if target == "-":
                 data, name = _read_input("-", max_bytes)
-                report = check(data, from_format, prof, name=name, max_bytes=max_bytes)
+                report = check(
+                    data, from_format, prof, name=name, max_bytes=max_bytes, schema=schema_file
+                )
             else:
-                report = check(Path(target), from_format, prof, name=target, max_bytes=max_bytes)
+                report = check(
+                    Path(target),
+                    from_format,
+                    prof,
+                    name=target,
+                    max_bytes=max_bytes,
+                    schema=schema_file,
+                )
             reports.append(report)
             if report_format == "text":
                 for line in report.lines():

@@ -664,18 +664,28 @@ def _text_issues(
     return issues, record, locate
 
 
+XML_FORMATS = ("tei", "oai_dc", "dcterms")
+
+
 def validate_text(
     text: str | bytes,
     format: str,
     source: str | None = None,
     profile: Profile | str | None = None,
     severities: Mapping[str, str] | None = None,
+    schema: str | None = None,
 ) -> list[Issue]:
-    """Every issue of one document in a registered format (parse, schema, then rules)."""
+    """Every issue of one document in a registered format (parse, schema, then rules).
+
+    ``schema`` names a RELAX NG or XML Schema file to check an XML format against instead of
+    archmeta's own schema (for instance the official ``tei_all.rng`` for TEI from elsewhere).
+    """
     from .formats import get_format
 
     info = get_format(format)
     module = info.module
+    if schema is not None and format not in XML_FORMATS:
+        raise UsageError(f"a schema file applies to XML formats ({', '.join(XML_FORMATS)})")
     prof = load_profile(profile) if not isinstance(profile, Profile) else profile
     try:
         if format == "text":
@@ -685,16 +695,17 @@ def validate_text(
                 return issues
             return issues + check_record(record, source, severities, locate, prof)
         locate = None
-        issues = []
-        schema_check = getattr(module, "schema_issues", None)
-        if schema_check is not None:
+        issues: list[Issue] = []
+        if schema is not None:
+            from .xmlsafe import schema_file_issues
+
+            issues = schema_file_issues(text, schema, source)
+        elif (schema_check := getattr(module, "schema_issues", None)) is not None:
             issues = list(schema_check(text, source=source, **info.options))
-            if any(i.severity == "error" for i in issues):
-                data = _json_data(text) if format == "json" else None
-                issues = issues + _model_value_issues(data, issues, source)
-                return [
-                    _with_source(replace(i, rule=_stable_rule(i, data)), source) for i in issues
-                ]
+        if any(i.severity == "error" for i in issues):
+            data = _json_data(text) if format == "json" else None
+            issues = issues + _model_value_issues(data, issues, source)
+            return [_with_source(replace(i, rule=_stable_rule(i, data)), source) for i in issues]
         reader = getattr(module, "read", None)
         if reader is not None:
             record, read_issues = reader(text, source=source, **info.options)
@@ -974,6 +985,7 @@ def validate(
     name: str | None = None,
     severities: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    schema: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Check one document and return a :class:`Report` of every problem.
 
@@ -1029,5 +1041,12 @@ def validate(
     if stream is not None:
         issues = _stream_issues(info, stream, data, label, prof, severities)
     else:
-        issues = validate_text(data, info.name, source=label, profile=prof, severities=severities)
+        issues = validate_text(
+            data,
+            info.name,
+            source=label,
+            profile=prof,
+            severities=severities,
+            schema=os.fspath(schema) if schema is not None else None,
+        )
     return Report(label, info.name, issues, prof.name)

@@ -7,14 +7,21 @@ lxml's built-in limits, no ``recover``: malformed XML is an error with its line 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from .errors import ParseError
+from .errors import Issue, ParseError, UsageError
 
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["XML_PARSER_OPTIONS", "make_parser", "parse_xml"]
+__all__ = [
+    "XML_PARSER_OPTIONS",
+    "load_schema_file",
+    "make_parser",
+    "parse_xml",
+    "schema_file_issues",
+]
 
 # Pinned explicitly rather than trusting library defaults, which have changed between releases.
 XML_PARSER_OPTIONS: dict[str, bool] = {
@@ -96,3 +103,53 @@ def parse_xml(data: bytes | str, source: str | None = None) -> etree._Element:
         ) from None
     _reject_entity_declarations(root, source)
     return root
+
+
+@lru_cache(maxsize=8)
+def load_schema_file(path: str) -> Any:
+    """A compiled RELAX NG (``.rng``) or W3C XML Schema (``.xsd``) file, cached per path.
+
+    Which kind is told from the file's root element, not its name. Compiling the official TEI
+    schema takes seconds, so a process compiles each file once.
+    """
+    from lxml import etree
+
+    try:
+        tree = etree.parse(path, parser=make_parser())
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the schema ({exc})") from None
+    except etree.XMLSyntaxError as exc:
+        raise UsageError(f"{path}: the schema is not well-formed XML ({exc.msg})") from None
+    namespace = etree.QName(tree.getroot()).namespace
+    try:
+        if namespace == "http://relaxng.org/ns/structure/1.0":
+            return etree.RelaxNG(tree)
+        if namespace == "http://www.w3.org/2001/XMLSchema":
+            return etree.XMLSchema(tree)
+    except etree.XMLSchemaParseError as exc:
+        raise UsageError(f"{path}: not a usable schema ({exc})") from None
+    except etree.RelaxNGParseError as exc:
+        raise UsageError(f"{path}: not a usable schema ({exc})") from None
+    raise UsageError(f"{path}: neither a RELAX NG nor an XML Schema document")
+
+
+def schema_file_issues(data: bytes | str, schema: str, source: str | None = None) -> list[Issue]:
+    """Every problem of an XML document against a schema file the user names, with line and
+    column (a document that is not well-formed gives its one ParseError issue)."""
+    validator = load_schema_file(schema)
+    try:
+        root = parse_xml(data, source)
+    except ParseError as exc:
+        return exc.issues
+    if validator.validate(root.getroottree()):
+        return []
+    return [
+        Issue(
+            message=entry.message,
+            rule="xml-schema",
+            line=entry.line or 1,
+            column=max(entry.column, 1),
+            source=source,
+        )
+        for entry in validator.error_log
+    ]

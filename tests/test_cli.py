@@ -240,3 +240,40 @@ def test_cli_import_is_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]"
+
+
+_ONLY_TITLE_RNG = """<grammar xmlns="http://relaxng.org/ns/structure/1.0"
+    ns="http://www.tei-c.org/ns/1.0">
+  <start><element name="TEI"><element name="title"><text/></element></element></start>
+</grammar>
+"""
+
+
+def test_validate_against_a_schema_file_the_user_names(tmp_path: Path) -> None:
+    schema = tmp_path / "only-title.rng"
+    schema.write_text(_ONLY_TITLE_RNG, encoding="utf-8")
+    tei = EXAMPLES / "wilson-118189.tei.xml"
+    own = archmeta("validate", str(tei))
+    assert own.returncode == 0, own.stdout + own.stderr
+    other = archmeta("validate", "--schema", str(schema), str(tei))
+    assert other.returncode == 1
+    first = other.stdout.splitlines()[0]
+    assert first.startswith(f"{tei}:4:") and "[xml-schema]" in first
+
+
+def test_a_schema_file_that_cannot_be_used_is_a_usage_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.rng"
+    broken.write_text("<grammar", encoding="utf-8")
+    tei = str(EXAMPLES / "wilson-118189.tei.xml")
+    for schema, words in ((broken, "not well-formed"), (tmp_path / "absent.rng", "cannot read")):
+        result = archmeta("validate", "--schema", str(schema), tei)
+        assert result.returncode == 2 and words in result.stderr
+    as_json = archmeta("validate", "--schema", str(broken), str(EXAMPLES / "wilson-118189.json"))
+    assert as_json.returncode == 2
+
+
+def test_a_schema_file_applies_to_xml_formats_only(tmp_path: Path) -> None:
+    schema = tmp_path / "only-title.rng"
+    schema.write_text(_ONLY_TITLE_RNG, encoding="utf-8")
+    result = archmeta("validate", "--schema", str(schema), str(EXAMPLES / "wilson-118189.json"))
+    assert result.returncode == 2 and "XML formats" in result.stderr
