@@ -60,6 +60,9 @@ class Rule:
     severity: Severity
     description: str
     check: Callable[[ArchivalRecord], Iterator[tuple[str, str]]] | None = None
+    # Fields the rule is about: it is not run on records read from a format that cannot hold
+    # them (Dublin Core has no translator role, so "no translator" says nothing there).
+    needs: frozenset[str] = frozenset()
 
 
 _PATTERN_WORDS = {
@@ -323,6 +326,7 @@ RULES: dict[str, Rule] = {
             "warning",
             "Contents lists a translation but the record names no translator.",
             _translators_named,
+            frozenset({"translators"}),
         ),
         Rule(
             "citation-mismatch",
@@ -503,11 +507,13 @@ def check_record(
     severities: Mapping[str, Severity | str] | None = None,
     locate: Callable[[str], tuple[int, int] | None] | None = None,
     profile: Profile | None = None,
+    unavailable: frozenset[str] = frozenset(),
 ) -> list[Issue]:
     """Run every semantic rule on a record; ``severities`` overrides (``"off"`` disables).
 
     ``locate`` maps a JSON Pointer to a (line, column) in the source, when the format knows.
     ``profile`` adds its required fields and its severities (``severities`` wins over it).
+    ``unavailable`` names fields the record's format cannot hold; rules about them are skipped.
     """
     settings: dict[str, str] = dict(profile.rules) if profile else {}
     settings.update(severities or {})
@@ -532,7 +538,7 @@ def check_record(
             )
 
     for rule in RULES.values():
-        if rule.check is not None:
+        if rule.check is not None and not rule.needs & unavailable:
             emit(rule.id, rule.check(record))
     if profile and profile.required:
         emit("required-field", _required_issues(record, profile))
@@ -665,6 +671,17 @@ def _text_issues(
 
 
 XML_FORMATS = ("tei", "oai_dc", "dcterms")
+_DC = ("oai_dc", "dcterms")
+
+
+def unavailable_fields(module: Any, format: str) -> frozenset[str]:
+    """Fields a record read from ``format`` can never hold (``UNREAD_FIELDS`` of its module)."""
+    table = getattr(module, "UNREAD_FIELDS", None)
+    if table is None and format in _DC:
+        from .formats import dc
+
+        table = dc.UNREAD_FIELDS
+    return frozenset((table or {}).get(format, ()))
 
 
 def validate_text(
@@ -716,7 +733,7 @@ def validate_text(
         else:
             record = info.loads(text, source=source)
         return [_with_source(i, source) for i in issues] + check_record(
-            record, source, severities, locate, prof
+            record, source, severities, locate, prof, unavailable_fields(module, format)
         )
     except ArchmetaError as exc:
         if isinstance(exc, UsageError):
@@ -959,7 +976,8 @@ def _stream_issues(
                     issues.append(_with_source(tuned, label))
             if item.record is None:
                 continue
-            for issue in check_record(item.record, label, severities, None, profile):
+            lost = unavailable_fields(info.module, info.name if info.name in _DC else "oai_dc")
+            for issue in check_record(item.record, label, severities, None, profile, lost):
                 issues.append(
                     replace(
                         issue,

@@ -401,3 +401,15 @@ def test_a_profile_tunes_the_warnings_of_a_readable_xml_record() -> None:
     assert not strict.ok
     quiet = validate(document, format="oai_dc", severities={"language-unknown": "off"})
     assert "language-unknown" not in [i.rule for i in quiet.issues]
+
+
+def test_rules_about_fields_a_format_cannot_hold_are_skipped_for_it() -> None:
+    from archmeta.formats import dc, text
+    from archmeta.validation import validate as run_validation
+
+    record = text.loads("**T**\n\n**Contents:**\n\n- English Translation\n")
+    as_text = run_validation(text.dumps(record), format="text")
+    assert [i.rule for i in as_text.issues] == ["translator-missing"]
+    as_dcterms = run_validation(dc.dumps(record, flavour="dcterms"), format="dcterms")
+    assert "translator-missing" not in [i.rule for i in as_dcterms.issues]
+    assert "translators" in dc.UNREAD_FIELDS["dcterms"]

@@ -169,6 +169,14 @@ def _projected_date(date: ArchivalDate | None, flavour: str) -> ArchivalDate | N
     return ArchivalDate.from_text(date.text)
 
 
+_NEVER_IN_DC = frozenset({"credits", "funders", "original_languages", "body", "translators"})
+UNREAD_FIELDS: dict[str, frozenset[str]] = {
+    "oai_dc": _NEVER_IN_DC | {"citation", "contents", "collections"},
+    "dcterms": _NEVER_IN_DC,
+}
+"""Fields a record read from each flavour never holds (see :func:`project`)."""
+
+
 def project(record: ArchivalRecord, flavour: str = "oai_dc") -> ArchivalRecord:
     """The record as it comes back from Dublin Core of ``flavour``: what that flavour keeps.
 

@@ -45,6 +45,9 @@ def test_loads_dumps_is_the_projection(flavour: str, record) -> None:
         assert dc.project(dc.project(record, flavour), flavour) == dc.project(record, flavour)
     # Writing is deterministic.
     assert dc.dumps(record, flavour=flavour) == text
+    # The fields the flavour never holds (which validation rules skip) are indeed empty.
+    projected = dc.project(record, flavour)
+    assert all(getattr(projected, f) in (None, []) for f in dc.UNREAD_FIELDS[flavour])
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
