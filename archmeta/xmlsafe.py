@@ -133,9 +133,11 @@ def load_schema_file(path: str) -> Any:
     raise UsageError(f"{path}: neither a RELAX NG nor an XML Schema document")
 
 
-def schema_file_issues(data: bytes | str, schema: str, source: str | None = None) -> list[Issue]:
-    """Every problem of an XML document against a schema file the user names, with line and
-    column (a document that is not well-formed gives its one ParseError issue)."""
+def schema_file_issues(
+    data: bytes | str, schema: str, source: str | None = None, rule: str = "xml-schema"
+) -> list[Issue]:
+    """Every problem of an XML document against a RELAX NG or XSD file, with line and column
+    (a document that is not well-formed gives its one ParseError issue)."""
     validator = load_schema_file(schema)
     try:
         root = parse_xml(data, source)
@@ -146,7 +148,7 @@ def schema_file_issues(data: bytes | str, schema: str, source: str | None = None
     return [
         Issue(
             message=entry.message,
-            rule="xml-schema",
+            rule=rule,
             line=entry.line or 1,
             column=max(entry.column, 1),
             source=source,

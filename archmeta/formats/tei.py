@@ -1060,35 +1060,13 @@ def load(target: PathOrFile) -> ArchivalRecord:
 # ------------------------------------------------------------------------------ schema
 
 
-@lru_cache(maxsize=4)
-def _relaxng(path: str | None = None) -> Any:
-    from lxml import etree
-
-    from ..schema import schema_path
-
-    target = path or str(schema_path(SCHEMA_NAME))
-    return etree.RelaxNG(etree.parse(target, parser=None))
-
-
 def schema_issues(
     data: str | bytes, source: str | None = None, schema: str | None = None
 ) -> list[Issue]:
     """Every problem of a TEI document against archmeta's TEI schema (or the RELAX NG file
     ``schema``), each with its line and column; a ParseError becomes one issue."""
-    try:
-        root = parse_xml(data, source)
-    except ParseError as exc:
-        return exc.issues
-    validator = _relaxng(schema)
-    if validator.validate(root.getroottree()):
-        return []
-    return [
-        Issue(
-            message=entry.message,
-            rule="tei-schema",
-            line=entry.line or 1,
-            column=max(entry.column, 1),
-            source=source,
-        )
-        for entry in validator.error_log
-    ]
+    from ..schema import schema_path
+    from ..xmlsafe import schema_file_issues
+
+    target = schema or str(schema_path(SCHEMA_NAME))
+    return schema_file_issues(data, target, source, rule="tei-schema")
