@@ -20,7 +20,9 @@ __all__ = [
     "load_schema_file",
     "make_parser",
     "parse_xml",
+    "reject_entity_declarations",
     "schema_file_issues",
+    "xml_syntax_error",
 ]
 
 # Pinned explicitly rather than trusting library defaults, which have changed between releases.
@@ -46,7 +48,7 @@ def make_parser() -> etree.XMLParser:
     return etree.XMLParser(**XML_PARSER_OPTIONS)
 
 
-def _reject_entity_declarations(root: etree._Element, source: str | None) -> None:
+def reject_entity_declarations(root: etree._Element, source: str | None) -> None:
     """Refuse documents whose internal DTD declares entities (billion laughs, external ones)."""
     docinfo = root.getroottree().docinfo
     if docinfo.system_url or docinfo.public_id:
@@ -72,6 +74,21 @@ def _reject_entity_declarations(root: etree._Element, source: str | None) -> Non
         )
 
 
+def xml_syntax_error(exc: Exception, source: str | None) -> ParseError:
+    """The ParseError (line, column, message) for an lxml syntax error."""
+    line, column = getattr(exc, "position", None) or (None, None)
+    message = getattr(exc, "msg", None) or str(exc)
+    # libxml2 messages end with ", line N, column M"; the location is reported separately.
+    message = re.sub(r",?\s*line \d+(?:, column \d+)?\s*$", "", message)
+    return ParseError(
+        f"not well-formed XML: {message}",
+        source=source,
+        line=line or 1,
+        column=column or 1,
+        rule="xml-syntax",
+    )
+
+
 def parse_xml(data: bytes | str, source: str | None = None) -> etree._Element:
     """Parse a whole XML document safely and return its root element.
 
@@ -90,18 +107,8 @@ def parse_xml(data: bytes | str, source: str | None = None) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=make_parser())
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (None, None)
-        message = exc.msg or str(exc)
-        # libxml2 messages end with ", line N, column M"; the location is reported separately.
-        message = re.sub(r",?\s*line \d+(?:, column \d+)?\s*$", "", message)
-        raise ParseError(
-            f"not well-formed XML: {message}",
-            source=source,
-            line=line or 1,
-            column=column or 1,
-            rule="xml-syntax",
-        ) from None
-    _reject_entity_declarations(root, source)
+        raise xml_syntax_error(exc, source) from None
+    reject_entity_declarations(root, source)
     return root
 
 

@@ -85,24 +85,11 @@ def _iterparse_options() -> dict[str, Any]:
     return {k: v for k, v in XML_PARSER_OPTIONS.items()}
 
 
-def _syntax_error(exc: Exception, source: str | None) -> ParseError:
-    line, column = getattr(exc, "position", None) or (None, None)
-    message = getattr(exc, "msg", None) or str(exc)
-    message = re.sub(r",?\s*line \d+(?:, column \d+)?\s*$", "", message)
-    return ParseError(
-        f"not well-formed XML: {message}",
-        source=source,
-        line=line or 1,
-        column=column or 1,
-        rule="xml-syntax",
-    )
-
-
 def _check_dtd(element: etree._Element, source: str | None) -> None:
     """The same refusals as :func:`archmeta.xmlsafe.parse_xml` (entity declarations)."""
-    from ..xmlsafe import _reject_entity_declarations
+    from ..xmlsafe import reject_entity_declarations
 
-    _reject_entity_declarations(element, source)
+    reject_entity_declarations(element, source)
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -221,7 +208,9 @@ def iter_records(
                     while element.getprevious() is not None:
                         del parent[0]
         except etree.XMLSyntaxError as exc:
-            raise _syntax_error(exc, source_name) from None
+            from ..xmlsafe import xml_syntax_error
+
+            raise xml_syntax_error(exc, source_name) from None
         if not checked and context.root is not None:
             _check_dtd(context.root, source_name)
     finally:
