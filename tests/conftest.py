@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,18 @@ def conformance(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"conformance material {path} is absent (../shared not beside this clone)")
     return path
+
+
+def run_archmeta(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line as a user would (a subprocess), capturing its output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "archmeta.cli", *args],
+        input=stdin.decode("utf-8", "surrogateescape") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=timeout,
+    )

@@ -19,6 +19,7 @@ import pytest
 
 from archmeta import batch
 from archmeta.errors import Issue
+from tests.conftest import run_archmeta
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -31,13 +32,7 @@ SUMMARY = re.compile(
 
 
 def archmeta(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archmeta.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-    )
+    return run_archmeta(*args, cwd=cwd, timeout=300)
 
 
 def summary(stderr: str) -> tuple[int, int, int]:

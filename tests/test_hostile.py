@@ -27,6 +27,7 @@ from archmeta.formats import FORMATS, FormatInfo
 from archmeta.model import ArchivalRecord
 from archmeta.validation import validate
 from archmeta.xmlsafe import parse_xml
+from tests.conftest import run_archmeta
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -58,13 +59,7 @@ def refuse(read: Callable[[bytes], object], data: bytes) -> ArchmetaError:
 
 
 def archmeta(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "archmeta.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-    )
+    return run_archmeta(*args, cwd=cwd, timeout=60)
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):

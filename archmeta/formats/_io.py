@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -78,11 +80,23 @@ def write_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
     ``fsync=False`` skips flushing the file to disk before the rename (batch conversion
     flushes once at the end instead); the write stays atomic for readers and interruptions.
     """
+    with atomic_writer(path, fsync=fsync) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_writer(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[IO[bytes]]:
+    """A binary file that becomes ``path`` only when the ``with`` block ends without error.
+
+    Written in a temporary file beside the target and renamed over it, so an error or an
+    interruption part way leaves no partial file (for outputs too big to build in memory).
+    """
+    path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             if fsync:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -93,3 +107,25 @@ def write_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+@contextmanager
+def binary_source(target: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
+    """An open binary file for a path (closed afterwards) or the given file (left open)."""
+    if isinstance(target, (str, os.PathLike)):
+        with open(target, "rb") as handle:
+            yield handle
+    else:
+        yield target
+
+
+@contextmanager
+def binary_target(
+    target: str | os.PathLike[str] | IO[bytes], fsync: bool = True
+) -> Iterator[IO[bytes]]:
+    """An atomic writer for a path, or the given binary file (left open)."""
+    if isinstance(target, (str, os.PathLike)):
+        with atomic_writer(target, fsync=fsync) as handle:
+            yield handle
+    else:
+        yield target

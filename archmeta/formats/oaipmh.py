@@ -158,20 +158,12 @@ def iter_records(
     """
     from lxml import etree
 
+    from ._io import binary_source
+    from ._io import source_name as name_of
+
     if source_name is None:
-        source_name = (
-            os.fspath(source)
-            if isinstance(source, (str, os.PathLike))
-            else str(getattr(source, "name", "<stream>"))
-        )
-    handle: Any
-    close = False
-    if isinstance(source, (str, os.PathLike)):
-        handle = open(source, "rb")
-        close = True
-    else:
-        handle = source
-    try:
+        source_name = name_of(source)
+    with binary_source(source) as handle:
         context = etree.iterparse(
             handle, events=("start", "end"), tag=(_RECORD, _ERROR), **_iterparse_options()
         )
@@ -213,9 +205,6 @@ def iter_records(
             raise xml_syntax_error(exc, source_name) from None
         if not checked and context.root is not None:
             _check_dtd(context.root, source_name)
-    finally:
-        if close:
-            handle.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,14 +268,10 @@ def write_list_records(
     stream = entries()
     first = next(stream, None)
     count = 0
-    handle: Any
-    close = False
-    if isinstance(file, (str, os.PathLike)):
-        handle = open(file, "wb")
-        close = True
-    else:
-        handle = file
-    try:
+    from ._io import binary_target
+
+    # A path is written atomically: an error part way (a bad record) leaves no partial file.
+    with binary_target(file) as handle:
         head = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<OAI-PMH xmlns="{OAI_NS}" xmlns:xsi="{XSI_NS}" '
@@ -310,9 +295,6 @@ def write_list_records(
                 count += 1
             handle.write(b"  </ListRecords>\n")
         handle.write(b"</OAI-PMH>\n")
-    finally:
-        if close:
-            handle.close()
     return count
 
 

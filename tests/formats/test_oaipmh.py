@@ -176,3 +176,21 @@ def test_memory_stays_flat_while_streaming() -> None:
     peak_large = _peak_while_streaming(large)
     # Ten times the records must not take anything like ten times the memory.
     assert peak_large < 2 * peak_small + 1_000_000, (peak_small, peak_large)
+
+
+def test_writing_to_a_path_is_atomic(tmp_path) -> None:
+    """An error part way through a collection leaves neither a partial file nor a temporary."""
+    from archmeta.formats.oaipmh import write_list_records
+    from archmeta.model import ArchivalRecord
+
+    def records():
+        yield ArchivalRecord(title="First", identifier="a1")
+        raise RuntimeError("the source of records failed")
+
+    target = tmp_path / "out.xml"
+    with pytest.raises(RuntimeError):
+        write_list_records(records(), target)
+    assert list(tmp_path.iterdir()) == []
+    assert write_list_records([ArchivalRecord(title="Only", identifier="b2")], target) == 1
+    assert b"<dc:title>Only</dc:title>" in target.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xml"]
