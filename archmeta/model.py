@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from .dates import is_valid_edtf
 
 __all__ = [
+    "LANGUAGE_NAME_PATTERN",
     "LINE_PATTERN",
     "PARAGRAPH_PATTERN",
     "ArchivalDate",
@@ -26,13 +27,22 @@ __all__ = [
 ]
 
 # Characters a value may hold: everything but C0 controls other than TAB, surrogates and the
-# two XML-illegal non-characters. Newlines are added back only for paragraphs.
-_CHAR = "[^\\x00-\\x08\\x0a-\\x1f\\ud800-\\udfff\\ufffe\\uffff]"
-# Python's `$` also matches before a final newline, so a trailing newline is refused with an
-# explicit look-ahead rather than by trusting `$` (the pattern is also valid ECMA-262).
-_NO_EDGE_SPACE = "(?=\\S)(?![\\s\\S]*\\s$)"
-LINE_PATTERN = f"^{_NO_EDGE_SPACE}{_CHAR}+$"
-PARAGRAPH_PATTERN = f"^{_NO_EDGE_SPACE}(?![\\s\\S]*\\n\\s)(?![\\s\\S]*\\s\\n)(?:{_CHAR}|\\n)+$"
+# two XML-illegal non-characters. Newlines are added back only between the lines of a paragraph.
+_EXCLUDED = "\\x00-\\x08\\x0a-\\x1f\\ud800-\\udfff\\ufffe\\uffff"
+
+
+def _line_body(extra_excluded: str = "") -> str:
+    """One line: starts and ends with a non-space character, holds no excluded character."""
+    char = f"[^{_EXCLUDED}{extra_excluded}]"
+    solid = f"[^\\s{_EXCLUDED}{extra_excluded}]"
+    return f"{solid}(?:{char}*{solid})?"
+
+
+# The patterns are valid in Python and in ECMA-262 (JSON Schema) and run in linear time. Python's
+# `$` also matches before a final newline, so each ends with `(?!\n)` to refuse one.
+LINE_PATTERN = f"^{_line_body()}$(?!\\n)"
+PARAGRAPH_PATTERN = f"^{_line_body()}(?:\\n{_line_body()})*$(?!\\n)"
+LANGUAGE_NAME_PATTERN = f"^{_line_body(',;')}$(?!\\n)"
 EDTF_PATTERN = "^[0-9X?~%/.\\-+:TZ]+$"
 LANGUAGE_TAG_PATTERN = "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$"
 
@@ -88,9 +98,9 @@ class Language(_Model):
 
     model_config = ConfigDict(title="Language")
 
-    name: Annotated[
-        str, StringConstraints(pattern=f"^(?![\\s\\S]*[,;])(?:{LINE_PATTERN[1:-1]})$")
-    ] = Field(description="The language as the source wrote it (no commas or semicolons).")
+    name: Annotated[str, StringConstraints(pattern=LANGUAGE_NAME_PATTERN)] = Field(
+        description="The language as the source wrote it (no commas or semicolons)."
+    )
     code: Annotated[str, StringConstraints(pattern=LANGUAGE_TAG_PATTERN)] | None = Field(
         default=None,
         description="BCP 47 language tag (ISO 639-1 where one exists), null when unknown.",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ArchmetaError, Issue, ParseError, Severity, UsageError
-from .model import LINE_PATTERN, PARAGRAPH_PATTERN, ArchivalRecord
+from .model import LANGUAGE_NAME_PATTERN, LINE_PATTERN, PARAGRAPH_PATTERN, ArchivalRecord
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -65,21 +65,19 @@ class Rule:
     needs: frozenset[str] = frozenset()
 
 
+_LINE_WORDS = "must be one non-empty line, without white space at either end or control characters"
 _PATTERN_WORDS = {
-    LINE_PATTERN: "must be one non-empty line, without white space at either end or control "
-    "characters",
+    LINE_PATTERN: _LINE_WORDS,
     PARAGRAPH_PATTERN: "must be non-empty lines joined by single newlines, without blank "
     "lines, white space at line ends or control characters",
+    LANGUAGE_NAME_PATTERN: _LINE_WORDS + ", and no commas or semicolons",
 }
 
 
 def describe_pattern(pattern: str) -> str:
     """A sentence for a pattern of the model, instead of the regular expression itself."""
-    for known, words in _PATTERN_WORDS.items():
-        if pattern == known or known[1:-1] in pattern:
-            if "[,;]" in pattern:
-                return words + ", and no commas or semicolons"
-            return words
+    if pattern in _PATTERN_WORDS:
+        return _PATTERN_WORDS[pattern]
     if "A-Za-z]{2,3}" in pattern:
         return "must be a BCP 47 language tag such as 'zh' or 'en-US'"
     if "A-Za-z0-9+." in pattern:
