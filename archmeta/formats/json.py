@@ -135,12 +135,21 @@ def schema_issues(text: str | bytes, source: str | None = None) -> list[Issue]:
 
 
 def from_data(data: Any, source: str | None = None) -> ArchivalRecord:
-    """Build a record from parsed JSON data, reporting every problem at once."""
+    """Build a record from parsed JSON data, reporting every problem at once.
+
+    Valid data takes the model's strict validation alone (the schema is generated from the
+    model, so it accepts the same); only invalid data pays for the JSON Schema check, whose
+    errors carry the pointers and messages users see.
+    """
+    import pydantic
+
+    try:
+        return ArchivalRecord.model_validate(data, strict=True)
+    except (pydantic.ValidationError, RecursionError):
+        pass
     issues = data_issues(data, source)
     if issues:
         raise ValidationError(issues, source=source)
-    import pydantic
-
     try:
         return ArchivalRecord.model_validate(data)
     except pydantic.ValidationError as exc:

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 from archmeta.errors import ParseError, ValidationError
 from archmeta.formats import json as json_format
 from archmeta.model import ArchivalRecord
+from tests.strategies import records
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BAD = ROOT / "tests" / "fixtures" / "json" / "bad"
@@ -114,3 +115,15 @@ def test_arbitrary_bytes_give_only_archmeta_errors(data):
         json_format.loads(data)
     except (ParseError, ValidationError) as exc:
         assert exc.issues
+
+
+@given(records())
+def test_strict_fast_path_and_schema_agree(record):
+    """What the model accepts strictly, the published schema accepts too (so skipping the
+    schema check for valid data loses nothing)."""
+    validator = Draft202012Validator(
+        PUBLISHED_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    data = json_format.to_data(record)
+    assert ArchivalRecord.model_validate(data, strict=True) == record
+    assert list(validator.iter_errors(data)) == []
