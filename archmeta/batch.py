@@ -38,6 +38,7 @@ class Job:
     input: str
     output: str
     conflict: str | None = None  # another input that maps to the same output
+    error: str | None = None  # why ``input`` (a folder that cannot be listed) cannot be read
 
 
 @dataclass
@@ -105,11 +106,23 @@ NOT_RECORDS = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "CHANGES",
 
 
 def _walk(
-    folder: str, extensions: tuple[str, ...], exclude: str | None = None
+    folder: str,
+    extensions: tuple[str, ...],
+    exclude: str | None = None,
+    unreadable: list[tuple[str, str]] | None = None,
 ) -> list[tuple[str, str]]:
-    """(path, path relative to ``folder``) of each file under ``folder``, sorted."""
+    """(path, path relative to ``folder``) of each file under ``folder``, sorted.
+
+    Folders that cannot be listed (no permission) are added to ``unreadable`` as (path,
+    reason) instead of being passed over in silence.
+    """
     found: list[tuple[str, str]] = []
-    for root, dirs, files in os.walk(folder):
+
+    def failed(exc: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((exc.filename or folder, exc.strerror or str(exc)))
+
+    for root, dirs, files in os.walk(folder, onerror=failed):
         dirs[:] = sorted(
             d
             for d in dirs
@@ -128,12 +141,17 @@ def _walk(
     return found
 
 
-def walk(folder: Path, extensions: tuple[str, ...], exclude: Path | None = None) -> list[Path]:
+def walk(
+    folder: Path,
+    extensions: tuple[str, ...],
+    exclude: Path | None = None,
+    unreadable: list[tuple[str, str]] | None = None,
+) -> list[Path]:
     """Files under ``folder`` (recursively, sorted) whose name ends with a known extension;
     hidden files and folders (a leading dot), README/LICENSE/CHANGELOG files and ``exclude``
-    are left out."""
+    are left out. Folders that cannot be listed go to ``unreadable`` as (path, reason)."""
     skip = os.path.realpath(exclude) if exclude is not None else None
-    return [Path(path) for path, _ in _walk(os.fspath(folder), extensions, skip)]
+    return [Path(path) for path, _ in _walk(os.fspath(folder), extensions, skip, unreadable)]
 
 
 def plan(
@@ -165,7 +183,10 @@ def plan(
         if item == "-":
             raise UsageError("'-' (standard input) converts one record: use -o, not --out")
         if os.path.isdir(item):
-            pairs = _walk(item, extensions, exclude=out_real)
+            unreadable: list[tuple[str, str]] = []
+            pairs = _walk(item, extensions, exclude=out_real, unreadable=unreadable)
+            for folder_path, reason in unreadable:
+                jobs.append(Job(folder_path, out, error=f"cannot list the folder ({reason})"))
         elif os.path.isfile(item):
             pairs = [(item, os.path.basename(item))]
         elif os.path.exists(item):
@@ -261,11 +282,19 @@ def _write(output: Path, text: str, settings: Settings, outcome: Outcome) -> Non
     outcome.outputs.append(str(output))
 
 
+def _write_failure(where: str, output: str, exc: OSError) -> str:
+    return f"{where}: error: cannot write {output} ({exc.strerror or exc}) [write-failed]"
+
+
 def convert_one(job: Job, settings: Settings) -> Outcome:
     """Convert one input; every problem is caught and reported in the outcome."""
     from .formats import detect_format, get_format
 
     outcome = Outcome(job.input)
+    if job.error:
+        outcome.failed = 1
+        outcome.messages.append(f"{job.input}: error: {job.error} [unreadable]")
+        return outcome
     if job.conflict:
         outcome.failed = 1
         outcome.messages.append(
@@ -311,6 +340,9 @@ def convert_one(job: Job, settings: Settings) -> Outcome:
             rule = "unreadable" if isinstance(exc, UnreadableError) else "usage"
             lines = [f"{job.input}: error: {reason} [{rule}]"]
         outcome.messages.extend(lines)
+    except OSError as exc:  # the output cannot be written (no permission, disk full)
+        outcome.failed += 1
+        outcome.messages.append(_write_failure(job.input, job.output, exc))
     except Exception as exc:  # a bug in a format module must not end the batch
         outcome.failed += 1
         outcome.messages.append(
@@ -377,6 +409,11 @@ def _convert_many(
         except ArchmetaError as exc:
             outcome.failed += 1
             outcome.messages.extend(_issue_lines(exc, where))
+        except OSError as exc:
+            outcome.failed += 1
+            outcome.messages.append(
+                _write_failure(where, str(folder / (name + target.extension)), exc)
+            )
         except Exception as exc:  # one record's bug must not lose the others
             outcome.failed += 1
             outcome.messages.append(

@@ -137,6 +137,11 @@ def _convert_one(
             out = Path(output)
             if out.is_dir():
                 raise UsageError(f"{output}: is a folder; name an output file (or use --out)")
+            if not out.parent.is_dir():
+                problem = "is not a folder" if out.parent.exists() else "does not exist"
+                raise UsageError(f"{output}: its folder {out.parent} {problem}")
+            if out.exists() and input_path != "-" and _same_file(out, input_path):
+                raise UsageError(f"{output}: the output would overwrite the input itself")
             if out.exists() and not force:
                 raise UsageError(f"{output}: already exists; use --force to overwrite it")
         data, name = _read_input(input_path, max_bytes)
@@ -149,13 +154,25 @@ def _convert_one(
             return
         from .formats._io import write_atomic
 
-        write_atomic(Path(output), text.encode("utf-8"))
+        try:
+            write_atomic(Path(output), text.encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot write ({exc.strerror or exc})") from None
     except UsageError:
         raise
     except ArchmetaError as exc:
         for issue in exc.issues:
             click.echo(issue.format(issue.source or input_path), err=True)
         sys.exit(1)
+
+
+def _same_file(a: Path, b: str) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _convert_batch(
@@ -166,7 +183,12 @@ def _convert_batch(
     from .batch import plan, run
 
     todo = plan(inputs, settings.to_format, out_dir, settings.from_format)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"{out_dir}: cannot create the output folder ({exc.strerror or exc})"
+        ) from None
     bar = None
     if not quiet and sys.stderr.isatty() and todo:
         from tqdm import tqdm
@@ -199,19 +221,24 @@ def _convert_batch(
     sys.exit(1 if result.failed else 0)
 
 
-def _validation_targets(paths: tuple[str, ...], from_format: str | None) -> list[str]:
+def _validation_targets(
+    paths: tuple[str, ...], from_format: str | None
+) -> list[str | tuple[str, str]]:
+    """The files to check, in order; a folder that cannot be listed is (folder, reason)."""
     from .batch import _known_extensions, walk
 
-    targets: list[str] = []
+    targets: list[str | tuple[str, str]] = []
     for path in paths:
         if path == "-":
             targets.append(path)
             continue
         p = Path(path)
         if p.is_dir():
-            found = walk(p, _known_extensions(from_format))
-            if not found:
+            unreadable: list[tuple[str, str]] = []
+            found = walk(p, _known_extensions(from_format), unreadable=unreadable)
+            if not found and not unreadable:
                 click.echo(f"archmeta: {path}: no files with a known extension", err=True)
+            targets.extend(unreadable)
             targets.extend(str(f) for f in found)
         elif p.exists():
             targets.append(path)
@@ -277,7 +304,13 @@ def validate(
         targets = _validation_targets(paths, from_format)
         reports: list[Report] = []
         for target in targets:
-            if target == "-":
+            if isinstance(target, tuple):
+                from .errors import Issue
+
+                folder, reason = target
+                issue = Issue(f"cannot list the folder ({reason})", "unreadable", source=folder)
+                report = Report(folder, None, [issue], prof.name)
+            elif target == "-":
                 data, name = _read_input("-", max_bytes)
                 report = check(
                     data, from_format, prof, name=name, max_bytes=max_bytes, schema=schema_file

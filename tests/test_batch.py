@@ -153,6 +153,46 @@ def test_output_never_overwrites_its_input(tmp_path: Path) -> None:
     assert snapshot(tmp_path / "in") == before
 
 
+def test_a_folder_that_cannot_be_listed_fails_instead_of_being_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_records(tmp_path / "in", 2, per_folder=1)
+    locked = str(tmp_path / "in" / "part-001")
+    scandir = os.scandir
+
+    def no_permission(path: object = ".") -> object:  # as chmod 000 does for anyone but root
+        if os.fspath(path) == locked:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", locked)
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", no_permission)
+    jobs = batch.plan([str(tmp_path / "in")], "json", tmp_path / "out")
+    assert [Path(j.input).name for j in jobs] == ["part-001", "record-00000.txt"]
+    result = batch.run(jobs, batch.Settings("json"), workers=1)
+    assert (result.converted, result.failed) == (1, 1)
+    messages = [m for o in result.outcomes for m in o.messages]
+    assert messages == [f"{locked}: error: cannot list the folder (Permission denied) [unreadable]"]
+
+
+def test_an_output_that_cannot_be_written_fails_that_input_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archmeta.formats import _io
+
+    def disk_full(path: Path, data: bytes, fsync: bool = False) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(_io, "write_atomic", disk_full)
+    source = tmp_path / "r.txt"
+    shutil.copy(EXAMPLES / "wilson-118189.txt", source)
+    output = tmp_path / "out" / "r.json"
+    outcome = batch.convert_one(batch.Job(str(source), str(output)), batch.Settings("json"))
+    assert outcome.failed == 1
+    assert outcome.messages == [
+        f"{source}: error: cannot write {output} (No space left on device) [write-failed]"
+    ]
+
+
 def test_jobs_2_gives_the_same_outputs_as_jobs_1(tmp_path: Path) -> None:
     make_records(tmp_path / "in", 120, per_folder=30)
     shutil.copy(MIXED / "empty.txt", tmp_path / "in/empty.txt")

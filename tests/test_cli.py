@@ -199,6 +199,75 @@ def test_convert_one_file_to_stdout_and_file(tmp_path: Path) -> None:
     assert archmeta("convert", str(SEED), "--to", "json", "-o", str(out), "--force").returncode == 0
 
 
+def test_convert_o_never_overwrites_its_own_input(tmp_path: Path) -> None:
+    record = tmp_path / "r.txt"
+    record.write_bytes(SEED.read_bytes())
+    (tmp_path / "alias.json").symlink_to(record)
+    for target in ("r.txt", "alias.json"):
+        result = archmeta("convert", "r.txt", "--to", "json", "-o", target, "--force", cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == f"archmeta: {target}: the output would overwrite the input itself\n"
+    assert record.read_bytes() == SEED.read_bytes()
+
+
+def test_convert_o_into_a_missing_or_unwritable_folder_is_a_clear_usage_error(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    cases = [
+        ("nodir/r.json", "archmeta: nodir/r.json: its folder nodir does not exist\n"),
+        ("afile/r.json", "archmeta: afile/r.json: its folder afile is not a folder\n"),
+    ]
+    if Path("/proc/self").is_dir():  # a folder nobody may create files in, even root
+        cases.append(("/proc/r.json", "archmeta: /proc/r.json: cannot write ("))
+    for output, message in cases:
+        result = archmeta("convert", str(SEED), "--to", "json", "-o", output, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(message), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_convert_out_that_cannot_be_created_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    result = archmeta("convert", str(SEED), "--to", "json", "--out", "afile/out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("archmeta: afile/out: cannot create the output folder (")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from click.testing import CliRunner
+
+    from archmeta.cli import main
+
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    shutil.copy(SEED, folder / "a.txt")
+    shutil.copy(SEED, folder / "locked" / "b.txt")
+    locked = str(folder / "locked")
+    scandir = os.scandir
+
+    def no_permission(path: object = ".") -> object:  # as chmod 000 does for anyone but root
+        if os.path.abspath(path) == locked:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[arg-type]
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", no_permission)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate", "in"])
+    assert result.exit_code == 1
+    expected = "in/locked: error: cannot list the folder (Permission denied) [unreadable]"
+    assert result.output.splitlines() == [expected]
+    report = json.loads(runner.invoke(main, ["validate", "--report", "json", "in"]).output)
+    assert report["summary"]["invalid"] == 1
+    assert report["files"][0]["issues"][0]["rule"] == "unreadable"
+
+
 def test_convert_stdin_detects_the_format() -> None:
     data = (EXAMPLES / "wilson-118189.json").read_bytes()
     result = archmeta("convert", "-", "--to", "text", stdin=data)
