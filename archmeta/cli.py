@@ -46,7 +46,19 @@ def _usage_error(exc: Exception) -> NoReturn:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; Ctrl-C outside a batch exits 130 (as a batch does), not 1 ("Aborted!"),
+    which scripts would take for "an error was found"."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("archmeta: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="archmeta")
 def main() -> None:
     """Archival metadata: convert and validate records (text, JSON, TEI, Dublin Core)."""

@@ -133,6 +133,26 @@ def test_validate_stdin() -> None:
     assert ok.returncode == 0 and ok.stdout == ""
 
 
+def test_ctrl_c_during_validate_exits_130_not_1() -> None:
+    import os
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archmeta.cli", "validate", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    time.sleep(1.5)  # started, and waiting for standard input
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err  # 1 would read as "an error was found"
+    assert (out, err) == ("", "archmeta: interrupted\n")
+
+
 def test_validate_with_profiles() -> None:
     minimal = str(EXAMPLES / "undated-minimal.txt")
     wilson = archmeta("validate", "--profile", "wilson", minimal)
