@@ -260,8 +260,18 @@ class Settings:
     fsync: bool = False  # flush each output before its rename (else one sync at the end)
 
 
+def issue_lines(issues: Iterable[Issue], name: str) -> list[str]:
+    """The issues as ``FILE:LOC: severity: message [rule]`` lines, with the stable rule ids
+    that ``archmeta validate`` prints (``url-malformed``, not ``json-schema-pattern``)."""
+    from dataclasses import replace
+
+    from .validation import _stable_rule
+
+    return [replace(i, rule=_stable_rule(i)).format(i.source or name) for i in issues]
+
+
 def _issue_lines(exc: ArchmetaError, name: str) -> list[str]:
-    return [issue.format(issue.source or name) for issue in exc.issues]
+    return issue_lines(exc.issues, name)
 
 
 _made_folders: set[Path] = set()
@@ -400,7 +410,7 @@ def _convert_many(
         if record is None:
             outcome.failed += 1
             issues: list[Issue] = list(getattr(item, "issues", []) or [])
-            outcome.messages.extend(i.format(i.source or where) for i in issues)
+            outcome.messages.extend(issue_lines(issues, where))
             if not issues:
                 outcome.messages.append(f"{where}: error: the record could not be read")
             continue

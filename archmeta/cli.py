@@ -173,8 +173,10 @@ def _convert_one(
     except UsageError:
         raise
     except ArchmetaError as exc:
-        for issue in exc.issues:
-            click.echo(issue.format(issue.source or input_path), err=True)
+        from .batch import issue_lines
+
+        for line in issue_lines(exc.issues, input_path):
+            click.echo(line, err=True)
         sys.exit(1)
 
 

@@ -304,6 +304,24 @@ def test_convert_bad_input_exit_1_with_place(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+def test_convert_reports_the_stable_rule_ids_that_validate_prints(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.json").write_text(
+        '{"title": "Cable", "url": "not a url", "colour": "red"}', encoding="utf-8"
+    )
+    (tmp_path / "in" / "c.txt").write_bytes(b"**Cable \x07one**\n")
+    rules = ["[unknown-element]", "[url-malformed]"]
+    one = archmeta("convert", "in/r.json", "--to", "text", cwd=tmp_path)
+    assert one.returncode == 1
+    assert [line.rsplit(" ", 1)[1] for line in one.stderr.splitlines()] == rules
+    checked = archmeta("validate", "in", cwd=tmp_path).stdout
+    assert "[control-character]" in checked and all(rule in checked for rule in rules)
+    many = archmeta("convert", "in", "--to", "text", "--out", "out", cwd=tmp_path)
+    assert many.returncode == 1
+    found = [line.rsplit(" ", 1)[1] for line in many.stderr.splitlines()[:-1]]
+    assert sorted(found) == sorted(["[control-character]", *rules])
+
+
 def test_formats_and_rules_commands() -> None:
     formats = archmeta("formats")
     assert formats.returncode == 0 and "json" in formats.stdout and "text" in formats.stdout
