@@ -41,11 +41,12 @@ XML_PARSER_OPTIONS: dict[str, bool] = {
 }
 
 
-def make_parser() -> etree.XMLParser:
-    """A new parser with archmeta's pinned, safe options."""
+def make_parser(encoding: str | None = None) -> etree.XMLParser:
+    """A new parser with archmeta's pinned, safe options (``encoding`` overrides the
+    document's own encoding declaration)."""
     from lxml import etree
 
-    return etree.XMLParser(**XML_PARSER_OPTIONS)
+    return etree.XMLParser(encoding=encoding, **XML_PARSER_OPTIONS)
 
 
 def reject_entity_declarations(root: etree._Element, source: str | None) -> None:
@@ -97,15 +98,19 @@ def parse_xml(data: bytes | str, source: str | None = None) -> etree._Element:
     """
     from lxml import etree
 
+    encoding = None
     if isinstance(data, str):
         # lxml refuses str input that carries an encoding declaration; bytes keep it simple.
+        # A str is already decoded, so its declaration (encoding="ISO-8859-1", say) no longer
+        # describes it: the UTF-8 bytes made from it are read as UTF-8 whatever it says.
         data = data.encode("utf-8")
+        encoding = "utf-8"
     if not data.strip():
         raise ParseError(
             "the document is empty", source=source, line=1, column=1, rule="xml-syntax"
         )
     try:
-        root = etree.fromstring(data, parser=make_parser())
+        root = etree.fromstring(data, parser=make_parser(encoding))
     except etree.XMLSyntaxError as exc:
         raise xml_syntax_error(exc, source) from None
     reject_entity_declarations(root, source)

@@ -237,3 +237,15 @@ def test_archmeta_oai_dc_schema_agrees_with_the_official_one_on_real_records(nam
     issues = dc.schema_issues(conformance("dc", name).read_bytes(), source=name)
     assert bool(issues) == (name == "scrapi_cyberleninka_ListRecords.xml")
     assert all(i.line for i in issues)
+
+
+def test_a_decoded_string_is_read_whatever_its_encoding_declaration_says() -> None:
+    # A str is already decoded: reading it as its declaration says gave "cafÃ©" (mojibake).
+    document = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>'
+        f'<oai_dc:dc xmlns:oai_dc="{dc.OAI_DC_NS}" xmlns:dc="{dc.DC_NS}">'
+        "<dc:title>Café</dc:title><dc:subject>Zürich</dc:subject></oai_dc:dc>"
+    )
+    record = dc.loads(document)
+    assert (record.title, record.subjects) == ("Café", ["Zürich"])
+    assert dc.loads(document.encode("latin-1")) == record

@@ -564,3 +564,17 @@ def test_arbitrary_content_in_a_tei_skeleton_reads(placed):
     except ArchmetaError:
         return
     assert record.title
+
+
+@pytest.mark.parametrize("declared", ["ISO-8859-1", "UTF-16", "windows-1252"])
+def test_a_decoded_string_is_read_whatever_its_encoding_declaration_says(declared: str):
+    # A str is already decoded: reading it as its declaration says gave "cafÃ©" (mojibake).
+    document = (
+        f'<?xml version="1.0" encoding="{declared}"?>'
+        f'<TEI xmlns="{tei.TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Café à Zürich'
+        "</title></titleStmt></fileDesc></teiHeader><text><body><p>naïve</p></body></text></TEI>"
+    )
+    record = tei.loads(document)
+    assert (record.title, record.body) == ("Café à Zürich", ["naïve"])
+    if declared != "UTF-16":  # bytes still follow their declaration
+        assert tei.loads(document.encode("latin-1")).title == "Café à Zürich"
