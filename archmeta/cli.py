@@ -159,6 +159,7 @@ def _convert_one(
         data, name = _read_input(input_path, max_bytes)
         if source is None:
             source = detect_format(None if input_path == "-" else input_path, data)
+        _refuse_several_records(source, data, name)
         record = source.loads(data, source=name)
         text = target.dumps(record)
         if output is None or output == "-":
@@ -178,6 +179,28 @@ def _convert_one(
         for line in issue_lines(exc.issues, input_path):
             click.echo(line, err=True)
         sys.exit(1)
+
+
+def _refuse_several_records(source: object, data: bytes, name: str) -> None:
+    """A response with several records (OAI-PMH ListRecords) converts with --out DIR only:
+    one output file would silently keep its first record alone."""
+    import io
+
+    from .validation import record_stream
+
+    stream = record_stream(source, data[:4096])
+    if stream is None:
+        return
+    records = 0
+    for item in stream(io.BytesIO(data), source_name=name):
+        if not getattr(item, "deleted", False):
+            records += 1
+        if records > 1:
+            how = "save it to a file and convert that" if name == "<stdin>" else "convert it"
+            raise UsageError(
+                f"{name}: holds several records (an OAI-PMH response); {how} with --out DIR, "
+                "which writes one file per record"
+            )
 
 
 def _same_file(a: Path, b: str) -> bool:

@@ -288,6 +288,30 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(
     assert report["files"][0]["issues"][0]["rule"] == "unreadable"
 
 
+def test_convert_of_a_harvest_with_several_records_needs_out(tmp_path: Path) -> None:
+    records = "".join(
+        f"<record><header><identifier>oai:x:{n}</identifier></header><metadata>"
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Record {n}</dc:title>'
+        "</oai_dc:dc></metadata></record>"
+        for n in (1, 2)
+    )
+    harvest = (
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>'
+        f"{records}</ListRecords></OAI-PMH>"
+    )
+    (tmp_path / "h.xml").write_text(harvest, encoding="utf-8")
+    result = archmeta("convert", "h.xml", "--to", "json", "-o", "h.json", cwd=tmp_path)
+    assert result.returncode == 2  # not exit 0 with the first record alone
+    assert result.stderr.startswith("archmeta: h.xml: holds several records")
+    assert "--out DIR" in result.stderr and not (tmp_path / "h.json").exists()
+    piped = archmeta("convert", "-", "--to", "json", stdin=harvest.encode())
+    assert piped.returncode == 2 and "save it to a file" in piped.stderr
+    single = harvest.replace(records, records[: len(records) // 2])
+    one = archmeta("convert", "-", "--to", "json", stdin=single.encode())
+    assert one.returncode == 0 and '"title": "Record 1"' in one.stdout
+
+
 def test_convert_stdin_detects_the_format() -> None:
     data = (EXAMPLES / "wilson-118189.json").read_bytes()
     result = archmeta("convert", "-", "--to", "text", stdin=data)
