@@ -8,10 +8,11 @@ checks the JSON Schema first and reports every problem at once with its JSON Poi
 from __future__ import annotations
 
 import json as _json
+import re
 from functools import lru_cache
 from typing import Any
 
-from ..errors import Issue, ParseError, ValidationError
+from ..errors import Issue, ParseError, ValidationError, line_col
 from ..model import ArchivalRecord
 from ._io import PathOrFile, decode_text, read_bytes, source_name, write_text
 
@@ -45,6 +46,27 @@ def _parse(text: str | bytes, source: str | None) -> Any:
         raise ParseError(
             "JSON nested too deeply", source=source, line=1, column=1, rule="json-syntax"
         ) from None
+    except ValueError as exc:
+        # Python refuses integers of more than 4300 digits (CVE-2020-10735). No field holds a
+        # number, so the document is refused, at the number's place.
+        line, column, snippet = 1, 1, None
+        for m in _STRING_OR_LONG_NUMBER.finditer(decoded):
+            if m.group("number"):
+                line, column = line_col(decoded, m.start("number"))
+                snippet = decoded[m.start("number") : m.start("number") + 30]
+                break
+        raise ParseError(
+            f"not valid JSON: {str(exc).split(';')[0]}",
+            source=source,
+            line=line,
+            column=column,
+            snippet=snippet,
+            rule="json-syntax",
+        ) from None
+
+
+# A string (skipped) or an integer too long for Python to convert.
+_STRING_OR_LONG_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|(?P<number>\d{4301,})')
 
 
 def data_issues(data: Any, source: str | None = None) -> list[Issue]:

@@ -127,3 +127,15 @@ def test_strict_fast_path_and_schema_agree(record):
     data = json_format.to_data(record)
     assert ArchivalRecord.model_validate(data, strict=True) == record
     assert list(validator.iter_errors(data)) == []
+
+
+def test_an_integer_too_long_for_python_is_a_parse_error_at_its_place():
+    # Python refuses to convert integers of more than 4300 digits: that was a bare ValueError.
+    digits = "9" * 5000
+    text = (
+        '{\n  "title": "T",\n  "body": ["' + "1" * 6000 + '"],\n  "identifier": -' + digits + "\n}"
+    )
+    with pytest.raises(ParseError) as info:
+        json_format.loads(text)
+    assert (info.value.line, info.value.column) == (4, 18)
+    assert info.value.rule == "json-syntax"
