@@ -717,19 +717,33 @@ def validate_text(
             issues = schema_file_issues(text, schema, source)
         elif (schema_check := getattr(module, "schema_issues", None)) is not None:
             issues = list(schema_check(text, source=source, **info.options))
-        if any(i.severity == "error" for i in issues):
+        schema_failed = any(i.severity == "error" for i in issues)
+        if schema_failed and format not in _DC:
             data = _json_data(text) if format == "json" else None
             issues = issues + _model_value_issues(data, issues, source)
             return [_with_source(replace(i, rule=_stable_rule(i, data)), source) for i in issues]
+        # Dublin Core that the schema refuses (a foreign element) is still readable, as it is
+        # inside an OAI-PMH response: its record's problems are reported in the same run.
         reader = getattr(module, "read", None)
-        if reader is not None:
-            record, read_issues = reader(text, source=source, **info.options)
+        try:
+            if reader is not None:
+                record, read_issues = reader(text, source=source, **info.options)
+                issues = issues + [
+                    _tuned(replace(i, rule=_stable_rule(i)), prof, severities) for i in read_issues
+                ]
+                issues = [i for i in issues if i is not None]
+            else:
+                record = info.loads(text, source=source)
+        except ArchmetaError as exc:
+            if not schema_failed or isinstance(exc, UsageError):
+                raise
+            seen = {(i.line, i.column, i.message) for i in issues}
             issues = issues + [
-                _tuned(replace(i, rule=_stable_rule(i)), prof, severities) for i in read_issues
+                replace(i, rule=_stable_rule(i))
+                for i in exc.issues
+                if (i.line, i.column, i.message) not in seen
             ]
-            issues = [i for i in issues if i is not None]
-        else:
-            record = info.loads(text, source=source)
+            return [_with_source(i, source) for i in issues]
         return [_with_source(i, source) for i in issues] + check_record(
             record, source, severities, locate, prof, unavailable_fields(module, format)
         )

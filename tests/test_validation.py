@@ -207,6 +207,26 @@ def test_every_problem_of_a_json_record_at_once() -> None:
     ]
 
 
+def test_every_problem_of_an_xml_record_the_schema_refuses_at_once() -> None:
+    # A foreign element breaks the oai_dc schema but the record is still readable: its own
+    # problems are reported in the same run, as they are inside an OAI-PMH ListRecords.
+    document = (
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/"\n'
+        '  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">\n'
+        "  <dc:title>A cable</dc:title>\n"
+        "  <dc:date>2999</dc:date>\n"
+        "  <dcterms:abstract>x</dcterms:abstract>\n"
+        "</oai_dc:dc>\n"
+    )
+    report = archmeta.validate(document.encode(), format="oai_dc", name="r.oai_dc.xml")
+    rules = [(i.rule, i.severity) for i in report.issues]
+    assert ("xsd-oai_dc", "error") in rules
+    assert ("date-future", "error") in rules
+    broken = document.replace("<dc:title>A cable</dc:title>", "")  # and now unreadable
+    rules = [i.rule for i in archmeta.validate(broken.encode(), format="oai_dc").issues]
+    assert "xsd-oai_dc" in rules and "title-missing" in rules
+
+
 def test_valid_records_have_no_issue() -> None:
     for path in sorted(EXAMPLES.glob("*.txt")) + sorted(EXAMPLES.glob("*.json")):
         report = validate(path)
