@@ -17,7 +17,7 @@ from typing import Any
 from ..citation import parse_citation, parse_funders
 from ..crosswalk import TEXT_SECTIONS
 from ..errors import ParseError
-from ..model import ArchivalRecord, Language
+from ..model import LINE_PATTERN, ArchivalRecord, Language
 from ._io import PathOrFile, decode_text, read_bytes, source_name, write_text
 
 __all__ = ["dump", "dumps", "load", "loads", "parse_text"]
@@ -30,6 +30,9 @@ _LANGUAGE_CODE = re.compile(r"^(?P<name>.+?) \((?P<code>\?|[A-Za-z]{2,3}(?:-[A-Z
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _NONE = "(none)"
 _HEADER_ESCAPE = re.compile(r"\\([\\:])")
+_LINE = re.compile(LINE_PATTERN)
+# Fields whose value is a paragraph read line for line from the text (errors name the line).
+_PARAGRAPH_FIELDS = {"body", "summary", "credits", "rights", "citation"}
 
 _LIST_FIELDS = {
     "original_languages",
@@ -113,6 +116,7 @@ class _Reader:
         self.source = source
         self.fields: dict[str, Any] = {}
         self.lines_of: dict[str, int] = {}
+        self.body_lines: list[int] = []  # the first line of each body paragraph
         self.overrides: dict[str, Any] = {}
 
     def error(
@@ -164,6 +168,7 @@ class _Reader:
                 )
             body.append(_content(par))
             self.lines_of.setdefault("body", par.line)
+            self.body_lines.append(par.line)
             index += 1
         if body:
             self.fields["body"] = body
@@ -321,8 +326,17 @@ def _validated(data: dict[str, Any], reader: _Reader, lines_of: dict[str, int]) 
         loc = first["loc"]
         field = str(loc[0]) if loc else ""
         line = lines_of.get(field, 1)
+        value = data.get(field)
         if field == "body" and len(loc) > 1 and isinstance(loc[1], int):
-            line = lines_of.get("body", 1)
+            index = loc[1]
+            line = reader.body_lines[index] if index < len(reader.body_lines) else line
+            value = value[index] if isinstance(value, list) and index < len(value) else None
+        if isinstance(value, str) and field in _PARAGRAPH_FIELDS:
+            # The paragraph's own line at fault (one that an escape left empty, say).
+            for offset, part in enumerate(value.split("\n")):
+                if not _LINE.match(part):
+                    line += offset
+                    break
         from ..validation import describe_pydantic_error
 
         raise reader.error(

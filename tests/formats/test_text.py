@@ -208,3 +208,18 @@ def test_load_and_dump_on_paths_and_streams(tmp_path, wilson_text):
 def test_missing_title_error_is_an_archmeta_error_not_a_key_error():
     with pytest.raises(ArchmetaError):
         text.loads("**Summary:**\n\nNo title.\n")
+
+
+@pytest.mark.parametrize(
+    ("record", "line"),
+    [
+        ("**T**\n\n**Summary:**\n\nOne.  \nTwo.  \n\\\n", 7),
+        ("**T**\n\n**Citation:**\n\nOne.  \n\\  \n<https://example.org/x>\n", 6),
+        ("**T**\n\nOne.\n\nTwo.\n\n\\ \n", 7),
+    ],
+)
+def test_an_invalid_paragraph_is_reported_at_its_own_line(record, line):
+    # Used to name the first line of the section, or of the body's first paragraph.
+    with pytest.raises(ParseError) as info:
+        text.loads(record)
+    assert (info.value.rule, info.value.line) == ("text-invalid-value", line)
