@@ -936,7 +936,12 @@ def read_head(path: str | os.PathLike[str], size: int = 4096) -> bytes:
         raise UnreadableError(f"{os.fspath(path)}: cannot read ({exc.strerror})") from None
 
 
-_OAI_RESPONSE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:ListRecords|GetRecord)[\s>]")
+# A ListRecords or GetRecord response, or an OAI-PMH error response to such a request (a
+# harvest that found nothing new is <error code="noRecordsMatch">: no records, not a failure).
+_OAI_RESPONSE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:ListRecords|GetRecord)[\s>]"
+    rb"|<(?:[A-Za-z_][\w.-]*:)?request\s[^>]*verb\s*=\s*[\"'](?:ListRecords|GetRecord)[\"']"
+)
 
 
 def record_stream(info: Any, head: bytes | str) -> Callable[..., Iterator[Any]] | None:

@@ -396,3 +396,27 @@ def test_a_broken_harvest_keeps_the_records_before_the_error(tmp_path: Path) -> 
     converted, failed, _ = summary(result.stderr)
     assert converted >= 1 and failed == 1
     assert "[xml-syntax]" in result.stderr
+
+
+def test_an_oai_pmh_error_response_is_read_as_one(tmp_path: Path) -> None:
+    # An incremental harvest that found nothing new is an error response noRecordsMatch: no
+    # records, not a failure; any other error code is reported as what the server said.
+    def response(code: str, text: str) -> str:
+        return (
+            '<?xml version="1.0"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+            '<request verb="ListRecords">https://example.org/oai</request>'
+            f'<error code="{code}">{text}</error></OAI-PMH>\n'
+        )
+
+    (tmp_path / "nothing-new.xml").write_text(response("noRecordsMatch", "none"), "utf-8")
+    (tmp_path / "expired.xml").write_text(response("badResumptionToken", "expired"), "utf-8")
+    nothing = archmeta("convert", "nothing-new.xml", "--to", "json", "--out", "o", cwd=tmp_path)
+    assert nothing.returncode == 0, nothing.stderr
+    assert "nothing-new.xml: skipped: it holds no records" in nothing.stderr
+    assert archmeta("validate", "nothing-new.xml", cwd=tmp_path).returncode == 0
+    expired = archmeta("convert", "expired.xml", "--to", "json", "--out", "o", cwd=tmp_path)
+    assert expired.returncode == 1
+    message = "error: the OAI-PMH response is an error: badResumptionToken: expired [oai-error]"
+    assert f"expired.xml:2:1: {message}" in expired.stderr
+    checked = archmeta("validate", "expired.xml", cwd=tmp_path)
+    assert checked.returncode == 1 and checked.stdout == f"expired.xml:2:1: {message}\n"
