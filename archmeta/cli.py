@@ -259,11 +259,20 @@ def _convert_batch(
 
 
 def _validation_targets(
-    paths: tuple[str, ...], from_format: str | None
+    paths: tuple[str, ...], from_format: str | None, xml_only: bool = False
 ) -> list[str | tuple[str, str]]:
-    """The files to check, in order; a folder that cannot be listed is (folder, reason)."""
-    from .batch import _known_extensions, walk
+    """The files to check, in order; a folder that cannot be listed is (folder, reason).
 
+    ``xml_only`` (``--schema``): folders give their XML files alone, and a file named on the
+    command line that is not XML is a usage error now, before any file is checked.
+    """
+    from .batch import _known_extensions, walk
+    from .validation import XML_FORMATS
+
+    if xml_only and from_format is None:
+        extensions = tuple(dict.fromkeys(e for f in XML_FORMATS for e in _known_extensions(f)))
+    else:
+        extensions = _known_extensions(from_format)
     targets: list[str | tuple[str, str]] = []
     for path in paths:
         if path == "-":
@@ -272,16 +281,32 @@ def _validation_targets(
         p = Path(path)
         if p.is_dir():
             unreadable: list[tuple[str, str]] = []
-            found = walk(p, _known_extensions(from_format), unreadable=unreadable)
+            found = walk(p, extensions, unreadable=unreadable)
             if not found and not unreadable:
                 click.echo(f"archmeta: {path}: no files with a known extension", err=True)
             targets.extend(unreadable)
             targets.extend(str(f) for f in found)
         elif p.exists():
+            if xml_only and from_format is None:
+                _require_xml(path, XML_FORMATS)
             targets.append(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
     return targets
+
+
+def _require_xml(path: str, xml_formats: tuple[str, ...]) -> None:
+    from .formats import detect_format
+    from .validation import read_head
+
+    try:
+        name = detect_format(path, read_head(path)).name
+    except UsageError:
+        return  # unreadable, or of no known format: reported as that file's issue
+    if name not in xml_formats:
+        raise UsageError(
+            f"{path}: --schema applies to XML formats ({', '.join(xml_formats)}), not {name}"
+        )
 
 
 @main.command()
@@ -326,7 +351,7 @@ def validate(
     import json
 
     from .formats import get_format
-    from .validation import Report, load_profile
+    from .validation import XML_FORMATS, Report, load_profile
     from .validation import validate as check
 
     try:
@@ -338,7 +363,9 @@ def validate(
             from .xmlsafe import load_schema_file
 
             load_schema_file(schema_file)  # a bad schema file is a usage error, before any file
-        targets = _validation_targets(paths, from_format)
+        if schema_file is not None and from_format and from_format not in XML_FORMATS:
+            raise UsageError(f"--schema applies to XML formats ({', '.join(XML_FORMATS)})")
+        targets = _validation_targets(paths, from_format, xml_only=schema_file is not None)
         reports: list[Report] = []
         for target in targets:
             if isinstance(target, tuple):

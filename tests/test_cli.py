@@ -399,3 +399,25 @@ def test_a_schema_file_applies_to_xml_formats_only(tmp_path: Path) -> None:
     schema.write_text(_ONLY_TITLE_RNG, encoding="utf-8")
     result = archmeta("validate", "--schema", str(schema), str(EXAMPLES / "wilson-118189.json"))
     assert result.returncode == 2 and "XML formats" in result.stderr
+
+
+def test_a_schema_file_with_a_folder_checks_its_xml_files_and_stops_nothing_midway(
+    tmp_path: Path,
+) -> None:
+    schema = tmp_path / "only-title.rng"
+    schema.write_text(_ONLY_TITLE_RNG, encoding="utf-8")
+    folder = tmp_path / "edition"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "wilson-118189.json", folder / "a.json")  # before the XML
+    shutil.copy(EXAMPLES / "wilson-118189.tei.xml", folder / "b.tei.xml")
+    shutil.copy(SEED, folder / "c.txt")
+    result = archmeta("validate", "--schema", str(schema), "edition", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr  # b.tei.xml breaks the schema; not exit 2
+    assert result.stderr == ""
+    assert {line.split(":", 1)[0] for line in result.stdout.splitlines()} == {"edition/b.tei.xml"}
+    # A non-XML file named on the command line is refused before any file is checked.
+    named = archmeta(
+        "validate", "--schema", str(schema), "edition/b.tei.xml", "edition/c.txt", cwd=tmp_path
+    )
+    assert (named.returncode, named.stdout) == (2, "")
+    assert named.stderr.startswith("archmeta: edition/c.txt: --schema applies to XML formats")
