@@ -468,9 +468,17 @@ def _xsi_type_local(element: etree._Element) -> str | None:
     return f"{{{namespace}}}{name}" if namespace else name
 
 
+def _holds_dc(element: etree._Element) -> bool:
+    return any(
+        isinstance(child.tag, str) and _local(child.tag)[0] in (DC_NS, DCTERMS_NS)
+        for child in element
+    )
+
+
 def find_container(root: etree._Element) -> etree._Element | None:
-    """The element holding the DC elements: the root itself, or the metadata of the first
-    record of an OAI-PMH response."""
+    """The element holding the DC elements: the root itself, the metadata of the first
+    record of an OAI-PMH response, or else the first element that holds Dublin Core elements
+    (``rdf:RDF/rdf:Description``, a wrapper around ``oai_dc:dc``)."""
     namespace, name = _local(root.tag)
     if namespace == OAI_NS:
         for metadata in root.iter(f"{{{OAI_NS}}}metadata"):
@@ -480,7 +488,9 @@ def find_container(root: etree._Element) -> etree._Element | None:
         return None
     if namespace == OAI_NS and name == "metadata":  # pragma: no cover - covered above
         return None
-    return root
+    if _holds_dc(root):
+        return root
+    return next((e for e in root.iter() if isinstance(e.tag, str) and _holds_dc(e)), root)
 
 
 def from_element(

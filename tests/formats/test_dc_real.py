@@ -249,3 +249,23 @@ def test_a_decoded_string_is_read_whatever_its_encoding_declaration_says() -> No
     record = dc.loads(document)
     assert (record.title, record.subjects) == ("Café", ["Zürich"])
     assert dc.loads(document.encode("latin-1")) == record
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # Dublin Core in RDF/XML (as Omeka and many repositories export it).
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        '<rdf:Description rdf:about="https://example.org/1"><dc:title>Wrapped</dc:title>'
+        "<dc:date>1962</dc:date></rdf:Description></rdf:RDF>",
+        # An oai_dc record inside a wrapper of another vocabulary.
+        '<records><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Wrapped</dc:title>'
+        "<dc:date>1962</dc:date></oai_dc:dc></records>",
+    ],
+)
+def test_dublin_core_below_the_root_is_found(document: str) -> None:
+    # Used to fail with "the record has no title" although it has one.
+    record = dc.loads(document)
+    assert (record.title, record.date and record.date.edtf) == ("Wrapped", "1962")
