@@ -271,7 +271,10 @@ def _citation_consistent(r: ArchivalRecord) -> Iterator[tuple[str, str]]:
     if parts.title and _TITLE_WORDS.findall(parts.title.lower()) != _TITLE_WORDS.findall(
         r.title.lower()
     ):
-        yield "/citation", "the citation names a different title than the record"
+        yield (
+            "/citation",
+            f"the citation names the title {parts.title!r}, not the record's {r.title!r}",
+        )
     if r.date and r.date.text not in r.citation:
         yield "/citation", f"the citation does not mention the date {r.date.text!r}"
 

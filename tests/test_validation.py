@@ -170,6 +170,14 @@ def test_each_rule_fires_with_its_id_and_place(
     assert rule in RULES
 
 
+def test_citation_mismatch_says_which_title_the_citation_names() -> None:
+    document = text_record(Citation='"Another Title," April 30, 1962, Some Archive.')
+    found = [i for i in validate(document, format="text").issues if i.rule == "citation-mismatch"]
+    assert [i.message for i in found] == [
+        "the citation names the title 'Another Title', not the record's 'A Cable'"
+    ]
+
+
 def test_every_problem_of_a_text_record_at_once() -> None:
     document = (
         b"**1965-1962**\n**Bell\x07 One**\n\n**Remarks:**\n\nx\n\n**Summary:**\n\ny\n\n"
