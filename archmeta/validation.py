@@ -488,15 +488,19 @@ def parse_profile(data: bytes | str, source: str = "<profile>", default_name: st
     )
 
 
-def _required_issues(record: ArchivalRecord, profile: Profile) -> Iterator[tuple[str, str]]:
+def _required_issues(
+    record: ArchivalRecord, profile: Profile, unavailable: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, str]]:
     for entry in profile.required:
         alternatives = [a.strip() for a in entry.split("|")]
         if not any(getattr(record, a, None) not in (None, [], "") for a in alternatives):
             shown = " or ".join(alternatives)
-            yield (
-                "/" + alternatives[0],
-                f"the profile {profile.name!r} requires {shown}, which the record leaves empty",
+            why = (
+                "which this format cannot hold"
+                if all(a in unavailable for a in alternatives)
+                else "which the record leaves empty"
             )
+            yield "/" + alternatives[0], f"the profile {profile.name!r} requires {shown}, {why}"
 
 
 # ------------------------------------------------------------------------------- checking
@@ -542,7 +546,7 @@ def check_record(
         if rule.check is not None and not rule.needs & unavailable:
             emit(rule.id, rule.check(record))
     if profile and profile.required:
-        emit("required-field", _required_issues(record, profile))
+        emit("required-field", _required_issues(record, profile, unavailable))
     return issues
 
 

@@ -313,6 +313,17 @@ def test_wilson_requires_its_fields() -> None:
     assert not report.ok
 
 
+def test_a_required_field_the_format_cannot_hold_says_so() -> None:
+    report = validate(EXAMPLES / "wilson-118189.oai_dc.xml", profile="wilson")
+    messages = {i.pointer: i.message for i in report.issues if i.rule == "required-field"}
+    assert messages == {
+        "/citation": "the profile 'wilson' requires citation, which this format cannot hold",
+        "/original_languages": (
+            "the profile 'wilson' requires original_languages, which this format cannot hold"
+        ),
+    }
+
+
 def test_dc_minimal_takes_any_identifier() -> None:
     assert not validate(json_doc(), format="json", profile="dc-minimal").ok
     for extra in ({"identifier": "118189"}, {"url": "https://example.org/1"}):
