@@ -417,7 +417,7 @@ def load_profile(name_or_path: str | os.PathLike[str] | Profile | None) -> Profi
         if not path.is_file():
             raise ProfileError(
                 f"unknown profile {text!r}; shipped profiles: {', '.join(profile_names())} "
-                "(or name a .toml file)"
+                "(or name a .toml file)" + _suggest(text, profile_names())
             )
     try:
         raw = path.read_bytes()

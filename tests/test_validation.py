@@ -366,6 +366,8 @@ def test_broken_profile_says_which_key_and_what(name: str, expected: str) -> Non
 def test_unknown_profile_name_lists_the_shipped_ones() -> None:
     with pytest.raises(ProfileError, match="unknown profile 'wilsn'; shipped profiles: dc-minimal"):
         load_profile("wilsn")
+    with pytest.raises(ProfileError, match="did you mean 'wilson'"):
+        load_profile("wilsn")
     with pytest.raises(ProfileError, match="no such profile file"):
         load_profile("missing/profile.toml")
 
