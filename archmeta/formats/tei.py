@@ -513,17 +513,20 @@ class _Reader:
     def paragraph(self, element: Any, body: bool = False) -> str | None:
         """The element's text as a Paragraph (lines joined by newlines), None when empty."""
         pieces = self.pieces(element, body)
-        lines: list[str] = [""]
+        # Each line is gathered as a list of parts and joined once: adding to a growing string
+        # made a paragraph with many inline elements take quadratic time.
+        parts: list[list[str]] = [[]]
         join = False
         for piece in pieces:
             if piece is _LB:
-                lines.append("")
+                parts.append([])
             elif piece is _JOIN:
-                lines[-1] = lines[-1].rstrip(" \t\r\n")
+                _rstrip_parts(parts[-1])
                 join = True
             else:
-                lines[-1] += piece.lstrip(" \t\r\n") if join else piece
+                parts[-1].append(piece.lstrip(" \t\r\n") if join else piece)
                 join = join and not piece.strip(" \t\r\n")
+        lines = ["".join(line) for line in parts]
         if self.preserve(element):
             # Exact when it is a valid paragraph: non-empty lines without edge white space
             # (the XML parser has refused control characters other than TAB, LF and CR).
@@ -927,6 +930,16 @@ _KNOWN_INLINE = frozenset(
     "geogName roleName forename surname addName country region settlement bloc damage "
     "restore subst handShift".split()
 )
+
+
+def _rstrip_parts(parts: list[str]) -> None:
+    """Strip XML white space from the end of a line held as a list of parts."""
+    while parts:
+        last = parts[-1].rstrip(" \t\r\n")
+        if last:
+            parts[-1] = last
+            return
+        parts.pop()
 
 
 def _exact_line(line: str) -> bool:

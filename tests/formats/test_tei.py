@@ -578,3 +578,19 @@ def test_a_decoded_string_is_read_whatever_its_encoding_declaration_says(declare
     assert (record.title, record.body) == ("Café à Zürich", ["naïve"])
     if declared != "UTF-16":  # bytes still follow their declaration
         assert tei.loads(document.encode("latin-1")).title == "Café à Zürich"
+
+
+def test_lb_break_no_strips_white_space_across_inline_elements():
+    # The reader gathers a line's parts and joins them once (it used to add each part to a
+    # growing string: quadratic time for paragraphs with many inline elements).
+    body = 'ab <hi> </hi> <lb break="no"/> <hi> </hi> cd<lb/>ef ' * 3
+    document = (
+        f'<TEI xmlns="{tei.TEI_NS}"><teiHeader><fileDesc><titleStmt><title>T</title>'
+        f"</titleStmt></fileDesc></teiHeader><text><body><p>{body}</p></body></text></TEI>"
+    )
+    assert tei.loads(document).body == ["abcd\nef abcd\nef abcd\nef"]
+
+
+def test_a_paragraph_of_many_marks_round_trips():
+    record = ArchivalRecord(title="T", body=["word [sic] [...] [April] " * 20000 + "end"])
+    assert tei.loads(tei.dumps(record)) == record
