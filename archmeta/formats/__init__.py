@@ -8,6 +8,7 @@ Modules are imported only when a format is used, to keep command-line start-up f
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -105,6 +106,52 @@ def get_format(name: str) -> FormatInfo:
         ) from None
 
 
+_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.DOTALL)
+_START_TAG = re.compile(r"\s*<([A-Za-z_][\w.-]*(?::[\w.-]+)?)([^>]*)>")
+_ROOTS: dict[tuple[str | None, str], str] = {
+    ("http://www.tei-c.org/ns/1.0", "TEI"): "tei",
+    ("http://www.tei-c.org/ns/1.0", "teiCorpus"): "tei",
+    ("http://www.openarchives.org/OAI/2.0/", "OAI-PMH"): "oai_dc",
+    ("http://www.openarchives.org/OAI/2.0/oai_dc/", "dc"): "oai_dc",
+    (None, "qualifieddc"): "dcterms",
+}
+_DCTERMS_NS = "http://purl.org/dc/terms/"
+_DC_NS = "http://purl.org/dc/elements/1.1/"
+
+
+def _xml_format(text: str) -> str | None:
+    """The format of an XML document, told from its root element (name and namespace).
+
+    A root archmeta does not know counts as Dublin Core only when it is in no namespace or a
+    Dublin Core one and declares the Dublin Core namespaces itself (a bare record container);
+    a document that merely mentions them (an XML catalog, say) is not taken for a record.
+    """
+    position = 0
+    while m := _PROLOG.match(text, position):
+        if m.end() == position:
+            break
+        position = m.end()
+    tag = _START_TAG.match(text, position)
+    if tag is None:
+        return None
+    name, attributes = tag.group(1), tag.group(2)
+    prefix, _, local = name.rpartition(":")
+    declared = re.search(
+        rf"""\bxmlns{":" + re.escape(prefix) if prefix else ""}\s*=\s*["']([^"']*)["']""",
+        attributes,
+    )
+    namespace = declared.group(1) if declared else None
+    known = _ROOTS.get((namespace, local))
+    if known is not None:
+        return known
+    if namespace in (None, _DC_NS, _DCTERMS_NS):
+        if _DCTERMS_NS in attributes:
+            return "dcterms"
+        if _DC_NS in attributes:
+            return "oai_dc"
+    return None
+
+
 def detect_format(name: str | None, head: bytes | str | None = None) -> FormatInfo:
     """Guess a file's format from its name, or failing that from the start of its content."""
     if name:
@@ -125,15 +172,10 @@ def detect_format(name: str | None, head: bytes | str | None = None) -> FormatIn
         if text.startswith(("{", "[")):
             return FORMATS["json"]
         if text.startswith("<"):
-            for candidate, marker in (
-                ("tei", "http://www.tei-c.org/ns/1.0"),
-                ("oai_dc", "http://www.openarchives.org/OAI/2.0/"),
-                ("dcterms", "http://purl.org/dc/terms/"),
-                ("oai_dc", "http://purl.org/dc/elements/1.1/"),
-            ):
-                if marker in text and candidate in FORMATS:
-                    return FORMATS[candidate]
-        if "**" in text:
+            candidate = _xml_format(text)
+            if candidate in FORMATS:
+                return FORMATS[candidate]
+        elif "**" in text:
             return FORMATS["text"]
     raise UsageError(
         f"cannot tell the format of {name or 'the input'}; name one with --from "
