@@ -561,15 +561,17 @@ def from_element(
         return [v for v in out if v]
 
     def first_line(key: str, field_name: str) -> str | None:
-        values = lines_of(key)
-        for extra in values[1:]:
-            if extra != values[0]:
+        # Each value with its own line (looking the line up by text took quadratic time).
+        read = [(_as_line(v.text), v.line) for v in buckets.get(key)]
+        values = [(text, line) for text, line in read if text]
+        for extra, line in values[1:]:
+            if extra != values[0][0]:
                 warn(
                     f"{field_name} holds one value; extra {extra!r} ignored",
-                    _line_of(buckets.get(key), extra),
+                    line,
                     "dc-extra-value",
                 )
-        return values[0] if values else None
+        return values[0][0] if values else None
 
     # Titles.
     titles = lines_of("title")
@@ -654,13 +656,6 @@ def from_element(
         return None, issues
     issues.sort(key=lambda issue: issue.line or 0)
     return record, issues
-
-
-def _line_of(values: list[_Value], text: str) -> int | None:
-    for value in values:
-        if _as_line(value.text) == text:
-            return value.line
-    return None
 
 
 def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
