@@ -417,6 +417,11 @@ class _Reader:
     counts: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
     space: str | None = None  # xml:space of the whole document, "mixed" when it varies
     skip: set[Any] = field(default_factory=set)  # body divs not read as the body
+    # Per parent: each child's position among its same-named siblings, and their counts
+    # (warnings name elements by XPath; counting siblings for each one was quadratic).
+    positions: dict[Any, Any] = field(default_factory=dict)
+    # Per list that add() merges into: (the list, its length when last seen, its values).
+    seen: dict[int, tuple[list[Any], int, set[Any]]] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- helpers
 
@@ -434,7 +439,7 @@ class _Reader:
                 severity="warning",
                 line=getattr(element, "sourceline", None),
                 column=1 if getattr(element, "sourceline", None) else None,
-                xpath=_xpath(element),
+                xpath=_xpath(element, self.positions),
                 source=self.source,
             )
         )
@@ -557,9 +562,17 @@ class _Reader:
 
     def add(self, target: list[Any], values: Any) -> None:
         """Append values; foreign documents often name one thing twice, so they are merged."""
+        if self.own:
+            target.extend(value for value in values if value is not None)
+            return
+        known, length, present = self.seen.get(id(target), (None, -1, set()))
+        if known is not target or length != len(target):  # new to add() (or changed elsewhere)
+            present = set(target)
         for value in values:
-            if value is not None and (self.own or value not in target):
+            if value is not None and value not in present:
                 target.append(value)
+                present.add(value)
+        self.seen[id(target)] = (target, len(target), present)
 
     def take(self, path: str, context: Any = None) -> list[Any]:
         nodes = self.find(path, context)
@@ -607,6 +620,7 @@ class _Reader:
         titles = self.take("teiHeader/fileDesc/titleStmt/title")
         main: str | None = None
         alternatives: list[str] = []
+        known: set[str] = set()
         ordered = sorted(
             titles, key=lambda t: 0 if (t.get("type") in (None, "main", "complete", "full")) else 1
         )
@@ -616,8 +630,9 @@ class _Reader:
                 continue
             if main is None and node.get("type") != "alt":
                 main = value
-            elif value != main and value not in alternatives:
+            elif value != main and value not in known:
                 alternatives.append(value)
+                known.add(value)
         if main is None and alternatives:
             main = alternatives.pop(0)
         if main is None:
@@ -978,8 +993,9 @@ def _tei_xpath(path: str) -> str:
     return re.sub(r"(?<![@'\w:.\-])(?!(?:not|or|and)\b)[A-Za-z][\w.]*(?![\w(])", step, path)
 
 
-def _xpath(element: Any) -> str:
-    """A readable XPath such as ``/TEI/teiHeader/fileDesc/titleStmt[1]``."""
+def _xpath(element: Any, positions: dict[Any, Any] | None = None) -> str:
+    """A readable XPath such as ``/TEI/teiHeader/fileDesc/titleStmt[1]``; ``positions`` caches
+    sibling positions per parent for a reader that names many elements."""
     parts = []
     node = element
     while node is not None and isinstance(node.tag, str):
@@ -988,8 +1004,18 @@ def _xpath(element: Any) -> str:
         if parent is None:
             parts.append(name)
         else:
-            same = [c for c in parent if c.tag == node.tag]
-            parts.append(f"{name}[{same.index(node) + 1}]" if len(same) > 1 else name)
+            table = positions.get(parent) if positions is not None else None
+            if table is None:
+                order: dict[Any, int] = {}
+                counts: dict[Any, int] = {}
+                for child in parent:
+                    counts[child.tag] = counts.get(child.tag, 0) + 1
+                    order[child] = counts[child.tag]
+                table = (order, counts)
+                if positions is not None:
+                    positions[parent] = table
+            order, counts = table
+            parts.append(f"{name}[{order[node]}]" if counts[node.tag] > 1 else name)
         node = parent
     return "/" + "/".join(reversed(parts))
 

@@ -594,3 +594,26 @@ def test_lb_break_no_strips_white_space_across_inline_elements():
 def test_a_paragraph_of_many_marks_round_trips():
     record = ArchivalRecord(title="T", body=["word [sic] [...] [April] " * 20000 + "end"])
     assert tei.loads(tei.dumps(record)) == record
+
+
+def test_many_unmapped_and_repeated_header_elements_read_in_linear_time():
+    import time
+
+    # Naming each skipped element by XPath counted its siblings every time, and merging
+    # repeated values searched the list every time: 20,000 unknown elements took minutes.
+    n = 20_000
+    unknown = "".join(f"<foo>{i}</foo>" for i in range(n))
+    idnos = "".join(f"<idno>i{i % (n // 2)}</idno>" for i in range(n))
+    document = (
+        f'<TEI xmlns="{tei.TEI_NS}"><teiHeader><fileDesc><titleStmt><title>T</title>'
+        f"</titleStmt><publicationStmt>{idnos}</publicationStmt>{unknown}"
+        "<sourceDesc><p/></sourceDesc></fileDesc></teiHeader><text><body><p>x</p></body>"
+        "</text></TEI>"
+    )
+    start = time.monotonic()
+    record, issues = tei.read(document)
+    assert time.monotonic() - start < 15
+    assert record.identifiers == [f"i{i}" for i in range(n // 2)]
+    skipped = [i.xpath for i in issues if i.xpath and "/foo" in i.xpath]
+    assert skipped[:2] == ["/TEI/teiHeader/fileDesc/foo[1]", "/TEI/teiHeader/fileDesc/foo[2]"]
+    assert len(skipped) == n and skipped[-1] == f"/TEI/teiHeader/fileDesc/foo[{n}]"
