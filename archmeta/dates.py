@@ -29,16 +29,20 @@ _FORMS: list[re.Pattern[str]] = [
     re.compile(rf"{_DAY}\s+{_MONTH},?\s+{_YEAR}"),  # 30 April 1962
     re.compile(rf"{_MONTH},?\s+{_YEAR}"),  # March 1962, August, 1962
     re.compile(r"(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})"),  # 1989-12-06
+    re.compile(r"(?P<day>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>\d{4})"),  # 22.05.1962
     re.compile(r"(?P<year>\d{4})-(?P<mnum>\d{2})"),  # 2004-05
     re.compile(r"(?P<year>\d{4})"),  # 1955
 ]
 _APPROX = re.compile(r"(?:circa|approx\.?|about|ca\.?|c\.?)\s*(?P<rest>.+)", re.IGNORECASE)
 _DECADE = re.compile(r"(?P<decade>\d{3})0s")
-_RANGE = re.compile(r"(?P<start>.+?)\s*(?:-|–|—|/|\bto\b)\s*(?P<end>.+)")
 _QUESTION = re.compile(r"\[?(?P<rest>[^\[\]?]+)\?\]?")
 _BRACKETED = re.compile(r"\[(?P<rest>[^\[\]]+)\]")
 # W3C date-times as harvested records carry them (1998-06-01T00:00:00Z) are already EDTF.
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?")
+_DATETIME = re.compile(
+    r"(?P<base>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
+    r"(?P<zone>Z|[+-]\d{2}:\d{2})?"
+)
+_SEPARATOR = re.compile(r"\s*(?:–|—|/|\bto\b|-)\s*")
 _EDTF_SIMPLE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?[~?%]?")
 
 
@@ -78,33 +82,62 @@ def _simple(text: str) -> str | None:
     return None
 
 
-def _normalize(text: str) -> str | None:
-    text = " ".join(text.split())
-    if not text:
-        return None
+def _qualified(text: str) -> str | None:
+    """One date, month, year or decade, possibly approximate ("c. 1962", "ca. 1950s"),
+    uncertain ("[1962?]", "1965?") or supplied by the editors ("[1962]")."""
     simple = _simple(text)
     if simple is not None:
         return simple
-    if _DATETIME.fullmatch(text):
-        return text if is_valid_edtf(text) else None
     m = _APPROX.fullmatch(text)
     if m:
         inner = _simple(m.group("rest").strip())
-        return inner + "~" if inner and not inner.endswith("X") else None
+        return inner + "~" if inner else None
     m = _QUESTION.fullmatch(text)
     if m:
         inner = _simple(m.group("rest").strip())
-        return inner + "?" if inner and not inner.endswith("X") else None
+        return inner + "?" if inner else None
     m = _BRACKETED.fullmatch(text)
     if m:
         # "[1962]": a date the editors supplied; the value is still the date.
         return _simple(m.group("rest").strip())
-    m = _RANGE.fullmatch(text)
-    if m:
-        start, end = _simple(m.group("start")), _simple(m.group("end"))
-        if start and end and "X" not in start + end and start <= end:
+    return None
+
+
+def _range(text: str) -> str | None:
+    """Two dates joined by a dash, slash or "to": "1962-1965", "1962/63", "April 30, 1962 -
+    May 2, 1962", "1962-04-30 to 1962-05-02". Every separator is tried as the split point."""
+    for m in _SEPARATOR.finditer(text):
+        head, tail = text[: m.start()].strip(), text[m.end() :].strip()
+        start = _qualified(head)
+        if start is None:
+            continue
+        end = _qualified(tail)
+        if end is None and re.fullmatch(r"\d{2}", tail) and re.fullmatch(r"\d{4}", head):
+            end = head[:2] + tail  # "1962/63"
+        if end is None:
+            continue
+        low, high = edtf_bounds(start), edtf_bounds(end)
+        if low and high and low[0] <= high[1]:
             return f"{start}/{end}"
-    if text != text.strip() or " " in text:
+    return None
+
+
+def _normalize(text: str) -> str | None:
+    text = " ".join(text.split())
+    if not text:
+        return None
+    single = _qualified(text)
+    if single is not None:
+        return single
+    m = _DATETIME.fullmatch(text)
+    if m:
+        # Fractional seconds (as Zenodo writes them) have no place in EDTF: dropped.
+        value = m.group("base") + (m.group("zone") or "")
+        return value if is_valid_edtf(value) else None
+    ranged = _range(text)
+    if ranged is not None:
+        return ranged
+    if " " in text:
         return None
     # Last resort: the text may already be EDTF of a form the fast path does not know.
     return text if is_valid_edtf(text) else None
