@@ -29,10 +29,40 @@ def _validator() -> Any:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
 def _parse(text: str | bytes, source: str | None) -> Any:
     decoded = decode_text(text, source)
     try:
-        return _json.loads(decoded)
+        return _json.loads(decoded, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKey as exc:
+        # json gives no position to the hook: the second occurrence of the key is the place.
+        key = _json.dumps(exc.key, ensure_ascii=False)
+        places = [m.start() for m in re.finditer(re.escape(key) + r"\s*:", decoded)]
+        offset = places[1] if len(places) > 1 else (places[0] if places else 0)
+        line, column = line_col(decoded, offset)
+        raise ParseError(
+            f"the key {exc.key!r} appears twice in one object; JSON readers disagree on which "
+            "value wins, so archmeta refuses to guess",
+            source=source,
+            line=line,
+            column=column,
+            snippet=decoded[offset : offset + 30] or None,
+            rule="json-duplicate-key",
+        ) from None
     except _json.JSONDecodeError as exc:
         raise ParseError(
             f"not valid JSON: {exc.msg}",

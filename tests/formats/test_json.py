@@ -139,3 +139,10 @@ def test_an_integer_too_long_for_python_is_a_parse_error_at_its_place():
         json_format.loads(text)
     assert (info.value.line, info.value.column) == (4, 18)
     assert info.value.rule == "json-syntax"
+
+
+def test_a_key_twice_in_one_object_is_refused_at_its_second_place():
+    text = '{"title": "A",\n "date": {"text": "x", "text": "y"},\n  "title": "B"}'
+    with pytest.raises(ParseError) as info:
+        json_format.loads(text)
+    assert (info.value.rule, info.value.line, info.value.column) == ("json-duplicate-key", 2, 24)
