@@ -25,6 +25,11 @@ def read_bytes(target: PathOrFile) -> bytes | str:
     """The content of a path or an open file (text files give str, binary ones bytes)."""
     if isinstance(target, (str, os.PathLike)):
         return Path(target).read_bytes()
+    buffer = getattr(target, "buffer", None)
+    if buffer is not None:
+        # A text-mode file: read its bytes, so that archmeta decodes them and reports bad
+        # UTF-8 with its place, instead of the caller's codec raising UnicodeDecodeError.
+        return buffer.read()  # type: ignore[no-any-return]
     return target.read()
 
 
@@ -111,12 +116,13 @@ def atomic_writer(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[
 
 @contextmanager
 def binary_source(target: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
-    """An open binary file for a path (closed afterwards) or the given file (left open)."""
+    """An open binary file for a path (closed afterwards) or the given file (left open; a
+    text-mode file gives its underlying binary buffer)."""
     if isinstance(target, (str, os.PathLike)):
         with open(target, "rb") as handle:
             yield handle
     else:
-        yield target
+        yield getattr(target, "buffer", target)
 
 
 @contextmanager

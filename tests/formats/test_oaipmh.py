@@ -194,3 +194,14 @@ def test_writing_to_a_path_is_atomic(tmp_path) -> None:
     assert write_list_records([ArchivalRecord(title="Only", identifier="b2")], target) == 1
     assert b"<dc:title>Only</dc:title>" in target.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["out.xml"]
+
+
+def test_iter_records_accepts_a_text_mode_file(tmp_path) -> None:
+    from archmeta.formats.oaipmh import iter_records, write_list_records
+    from archmeta.model import ArchivalRecord
+
+    path = tmp_path / "list.xml"
+    write_list_records([ArchivalRecord(title="Één", identifier="x1")], path)
+    with open(path, encoding="utf-8") as handle:
+        items = list(iter_records(handle))
+    assert [item.record.title for item in items if item.record] == ["Één"]

@@ -223,3 +223,11 @@ def test_an_invalid_paragraph_is_reported_at_its_own_line(record, line):
     with pytest.raises(ParseError) as info:
         text.loads(record)
     assert (info.value.rule, info.value.line) == ("text-invalid-value", line)
+
+
+def test_text_mode_file_with_bad_utf8_is_a_parse_error_with_its_place(tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"**T**\n\nbad \xff byte\n")
+    with open(path, encoding="utf-8") as handle, pytest.raises(ParseError) as info:
+        text.load(handle)
+    assert (info.value.rule, info.value.line, info.value.column) == ("encoding", 3, 5)
