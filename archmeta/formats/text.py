@@ -339,8 +339,10 @@ def _validated(data: dict[str, Any], reader: _Reader, lines_of: dict[str, int]) 
                     break
         from ..validation import describe_pydantic_error
 
+        bad = first.get("input")
+        shown = f" {bad!r:.60}" if isinstance(bad, str) else ""
         raise reader.error(
-            f"{field or 'record'}: {describe_pydantic_error(first)}",
+            f"{field or 'record'}{shown}: {describe_pydantic_error(first)}",
             line,
             rule="text-invalid-value",
         ) from None
