@@ -18,12 +18,6 @@ if TYPE_CHECKING:
     from .batch import Settings
 
 
-def _format_choice() -> list[str]:
-    from .formats import format_names
-
-    return format_names()
-
-
 _SIZE_HELP = "Refuse inputs larger than SIZE (e.g. 64M, 500k, 1G; 0: no limit). Default: 64M."
 
 

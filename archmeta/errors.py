@@ -142,12 +142,6 @@ class UsageError(ArchmetaError):
     """The library or the command line was called the wrong way (unknown format, bad option)."""
 
 
-def snippet_at(text: str, offset: int, width: int = 30) -> str:
-    """A short excerpt of ``text`` starting at ``offset``, for error messages."""
-    piece = text[offset : offset + width]
-    return piece.split("\n", 1)[0]
-
-
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of a character offset in ``text``."""
     line = text.count("\n", 0, offset) + 1
