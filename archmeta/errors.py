@@ -8,8 +8,28 @@ a rule id.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+__all__ = [
+    "SEVERITIES",
+    "ArchmetaError",
+    "Issue",
+    "ParseError",
+    "ProfileError",
+    "Severity",
+    "UnreadableError",
+    "UsageError",
+    "ValidationError",
+    "describe_pattern",
+    "describe_pydantic_error",
+    "line_col",
+    "pointer",
+    "pydantic_issues",
+    "rule_for_value",
+]
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -142,8 +162,110 @@ class UsageError(ArchmetaError):
     """The library or the command line was called the wrong way (unknown format, bad option)."""
 
 
+class UnreadableError(UsageError):
+    """A file that exists but cannot be read (permissions, a folder, an I/O error)."""
+
+
+class ProfileError(UsageError):
+    """A profile that cannot be used: says which file, which key and what is wrong."""
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of a character offset in ``text``."""
     line = text.count("\n", 0, offset) + 1
     start = text.rfind("\n", 0, offset) + 1
     return line, offset - start + 1
+
+
+# ------------------------------------------------------------------ pydantic errors as issues
+# The model refuses a value; these turn its errors into Issues with plain words, a JSON Pointer
+# and the stable rule id of what the value breaks, the same id whichever format it came from.
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_LANGUAGE_CODE_PLACE = re.compile(r"^/(?:original_)?languages/\d+/code$")
+
+
+def pointer(loc: Sequence[object]) -> str:
+    """A JSON Pointer (RFC 6901) for a location given as keys and indices."""
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in loc]
+    return "/" + "/".join(parts) if parts else ""
+
+
+def describe_pattern(pattern: str) -> str:
+    """A sentence for a string pattern of the model, in words instead of the expression."""
+    from .model import LANGUAGE_NAME_PATTERN, LINE_PATTERN, PARAGRAPH_PATTERN
+
+    line = "must be one non-empty line, without white space at either end or control characters"
+    words = {
+        LINE_PATTERN: line,
+        PARAGRAPH_PATTERN: "must be non-empty lines joined by single newlines, without blank "
+        "lines, white space at line ends or control characters",
+        LANGUAGE_NAME_PATTERN: line + ", and no commas or semicolons",
+    }
+    if pattern in words:
+        return words[pattern]
+    if "A-Za-z]{2,3}" in pattern:
+        return "must be a BCP 47 language tag such as 'zh' or 'en-US'"
+    if "A-Za-z0-9+." in pattern:
+        return "must be an absolute URI such as 'https://example.org/x'"
+    if "0-9X?~%" in pattern:
+        return "must be an EDTF date such as '1962-04-30'"
+    return f"must match the pattern {pattern}"
+
+
+def describe_pydantic_error(error: Mapping[str, Any]) -> str:
+    """Plain words for one pydantic error (``is required``, ``must be one line ...``)."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and "pattern" in ctx:
+        return describe_pattern(str(ctx["pattern"]))
+    if kind == "extra_forbidden":
+        return "is not a field of an archival record"
+    if kind == "missing":
+        return "is required"
+    message = str(error.get("msg", "invalid value"))
+    return message.removeprefix("Value error, ")
+
+
+def rule_for_value(where: str, kind: str, value: object) -> str:
+    """The stable rule id a refused value breaks, from its place and the kind of refusal.
+
+    ``where`` is the JSON Pointer of the value, ``kind`` the pydantic error type (or a JSON
+    Schema keyword). The id depends on what is wrong, never on the format it was read from.
+    """
+    if kind in ("extra_forbidden", "additionalProperties"):
+        return "unknown-element"
+    if kind in ("missing", "required"):
+        return "title-missing" if where == "/title" else "value-missing"
+    if isinstance(value, str) and _CONTROL.search(value):
+        return "control-character"
+    if kind.endswith("_type") or kind in ("type", "model_type", "list_type", "dict_type"):
+        return "value-type"
+    if where == "/title":
+        return "title-missing" if isinstance(value, str) and not value.strip() else "title-one-line"
+    if where == "/url":
+        return "url-malformed"
+    if _LANGUAGE_CODE_PLACE.match(where):
+        return "language-code-invalid"
+    if where.startswith("/date/edtf") and isinstance(value, str):
+        start, _, end = value.partition("/")
+        return "date-range-order" if end and start > end else "date-unreadable"
+    return "value-invalid"
+
+
+def pydantic_issues(exc: Any, source: str | None = None) -> list[Issue]:
+    """Every error of a pydantic ``ValidationError`` as an :class:`Issue` with a JSON Pointer
+    and the stable rule id of what the value breaks."""
+    issues = []
+    for error in exc.errors():
+        where = pointer(error.get("loc", ()))
+        kind = str(error.get("type", "invalid"))
+        issues.append(
+            Issue(
+                message=describe_pydantic_error(error),
+                rule=rule_for_value(where, kind, error.get("input")),
+                pointer=where,
+                source=source,
+            )
+        )
+    return issues

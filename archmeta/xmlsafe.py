@@ -146,7 +146,7 @@ def load_schema_file(path: str) -> Any:
 
 
 def schema_file_issues(
-    data: bytes | str, schema: str, source: str | None = None, rule: str = "xml-schema"
+    data: bytes | str, schema: str, source: str | None = None, rule: str = "schema-invalid"
 ) -> list[Issue]:
     """Every problem of an XML document against a RELAX NG or XSD file, with line and column
     (a document that is not well-formed gives its one ParseError issue)."""

@@ -1,182 +1,178 @@
-"""The format registry: every format archmeta reads and writes is named here, in one place.
+"""The format registry: every format archmeta reads and writes is a :class:`Codec` named here.
 
-Each format module offers the same small API: ``loads(text, source=None)`` and
-``dumps(record)`` on strings, ``load(path_or_file)`` and ``dump(record, path_or_file)`` on files.
-Modules are imported only when a format is used, to keep command-line start-up fast.
+The built-in codecs are listed with their extensions so that ``archmeta`` starts without
+importing them; each is imported when first used. Other packages add formats through the
+entry-point group ``archmeta.formats`` (``name = "package.module:codec"``, the value a
+:class:`Codec` instance or class); a name registered twice is an error. Each format module also
+keeps its small function API (``loads``/``dumps``/``load``/``dump``).
 """
 
 from __future__ import annotations
 
 import importlib
-import re
-from dataclasses import dataclass, field
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from ..errors import UsageError
+from .codec import Codec, CollectionItem, Decoded
 
-if TYPE_CHECKING:
-    from ..model import ArchivalRecord
+__all__ = [
+    "Codec",
+    "CollectionItem",
+    "Decoded",
+    "FormatRegistry",
+    "detect_format",
+    "format_names",
+    "get_format",
+    "register",
+    "registry",
+]
 
-__all__ = ["FORMATS", "FormatInfo", "detect_format", "format_names", "get_format"]
+ENTRY_POINT_GROUP = "archmeta.formats"
 
 
 @dataclass(frozen=True)
-class FormatInfo:
-    """A registered format: its name, module, file extensions and extra writer options."""
-
+class _Builtin:
     name: str
-    module_name: str
+    target: str  # "module:attribute"
     extensions: tuple[str, ...]
-    description: str
-    options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def module(self) -> ModuleType:
-        return importlib.import_module(self.module_name)
-
-    def loads(self, text: str | bytes, source: str | None = None) -> ArchivalRecord:
-        return self.module.loads(text, source=source, **self.options)  # type: ignore[no-any-return]
-
-    def dumps(self, record: ArchivalRecord) -> str:
-        return self.module.dumps(record, **self.options)  # type: ignore[no-any-return]
-
-    @property
-    def extension(self) -> str:
-        """The extension written by default for this format."""
-        return self.extensions[0]
 
 
-FORMATS: dict[str, FormatInfo] = {}
-
-
-def register(info: FormatInfo) -> None:
-    """Add a format to the registry (later formats plug in here)."""
-    FORMATS[info.name] = info
-
-
-register(
-    FormatInfo(
-        "text",
-        "archmeta.formats.text",
-        (".txt", ".text", ".md"),
-        "Digital Archive plain-text record",
-    )
+# The formats archmeta ships, known without importing them (start-up stays fast).
+_BUILTINS = (
+    _Builtin("text", "archmeta.formats.text:codec", (".txt", ".text", ".md")),
+    _Builtin("json", "archmeta.formats.json:codec", (".json",)),
+    _Builtin("oai_dc", "archmeta.formats.dc:oai_dc", (".oai_dc.xml",)),
+    _Builtin("dcterms", "archmeta.formats.dc:dcterms", (".dcterms.xml",)),
+    _Builtin("tei", "archmeta.formats.tei:codec", (".tei.xml",)),
 )
-register(
-    FormatInfo(
-        "json",
-        "archmeta.formats.json",
-        (".json",),
-        "JSON described by schemas/archival-record.schema.json",
-    )
-)
-register(
-    FormatInfo(
-        "oai_dc",
-        "archmeta.formats.dc",
-        (".oai_dc.xml",),
-        "Dublin Core for OAI-PMH (oai_dc: the 15 elements)",
-        {"flavour": "oai_dc"},
-    )
-)
-register(
-    FormatInfo(
-        "dcterms",
-        "archmeta.formats.dc",
-        (".dcterms.xml",),
-        "Qualified Dublin Core (DCMI terms in DCMI's qualifieddc container)",
-        {"flavour": "dcterms"},
-    )
-)
-register(FormatInfo("tei", "archmeta.formats.tei", (".tei.xml",), "TEI P5 XML document"))
+
+
+def _load(target: str) -> Codec:
+    module_name, _, attribute = target.partition(":")
+    value: Any = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(value, type) and issubclass(value, Codec):
+        value = value()
+    if not isinstance(value, Codec):
+        raise UsageError(f"{target} is not an archmeta codec (a Codec instance or class)")
+    return value
+
+
+class FormatRegistry:
+    """The registered codecs by name, loaded on first use."""
+
+    def __init__(self) -> None:
+        self._targets: dict[str, str] = {}
+        self._extensions: dict[str, tuple[str, ...]] = {}
+        self._codecs: dict[str, Codec] = {}
+        self._plugins_loaded = False
+
+    def add(self, codec: Codec) -> None:
+        """Register a codec object; a name registered twice is a :class:`UsageError`."""
+        self._claim(codec.name, f"{type(codec).__module__}.{type(codec).__qualname__}")
+        self._codecs[codec.name] = codec
+        self._extensions[codec.name] = codec.extensions
+
+    def add_lazy(self, name: str, target: str, extensions: tuple[str, ...]) -> None:
+        """Register a codec by ``module:attribute``, imported when first used."""
+        self._claim(name, target)
+        self._targets[name] = target
+        self._extensions[name] = extensions
+
+    def _claim(self, name: str, by: str) -> None:
+        if name in self._targets or name in self._codecs:
+            first = self._targets.get(name) or repr(self._codecs[name])
+            raise UsageError(f"the format name {name!r} is registered twice ({first}, {by})")
+
+    def load_plugins(self) -> None:
+        """Register the codecs other packages declare in the entry-point group (once)."""
+        if self._plugins_loaded:
+            return
+        self._plugins_loaded = True
+        from importlib.metadata import entry_points
+
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            codec = _load(entry.value)
+            if codec.name != entry.name:
+                raise UsageError(
+                    f"entry point {entry.name!r} of {ENTRY_POINT_GROUP} gives a codec named "
+                    f"{codec.name!r}; the two must agree"
+                )
+            self.add(codec)
+
+    def names(self) -> list[str]:
+        self.load_plugins()
+        return sorted(self._extensions)
+
+    def extensions(self) -> dict[str, tuple[str, ...]]:
+        """Each format's extensions, without importing any codec."""
+        self.load_plugins()
+        return dict(self._extensions)
+
+    def get(self, name: str) -> Codec:
+        codec = self._codecs.get(name)
+        if codec is not None:
+            return codec
+        target = self._targets.get(name)
+        if target is None:
+            self.load_plugins()
+            if name in self._codecs:
+                return self._codecs[name]
+            raise UsageError(f"unknown format {name!r}; known formats: {', '.join(self.names())}")
+        codec = _load(target)
+        self._codecs[name] = codec
+        return codec
+
+    def __iter__(self) -> Iterator[Codec]:
+        return (self.get(name) for name in self.names())
+
+
+registry = FormatRegistry()
+for _builtin in _BUILTINS:
+    registry.add_lazy(_builtin.name, _builtin.target, _builtin.extensions)
+
+
+def register(codec: Codec) -> None:
+    """Add a codec to the registry (a name registered twice is an error)."""
+    registry.add(codec)
 
 
 def format_names() -> list[str]:
-    return sorted(FORMATS)
+    """The names of every registered format, sorted."""
+    return registry.names()
 
 
-def get_format(name: str) -> FormatInfo:
-    """The registered format called ``name``; :class:`UsageError` names the known ones."""
-    try:
-        return FORMATS[name]
-    except KeyError:
-        raise UsageError(
-            f"unknown format {name!r}; known formats: {', '.join(format_names())}"
-        ) from None
+def get_format(name: str) -> Codec:
+    """The codec called ``name``; :class:`UsageError` names the known ones."""
+    return registry.get(name)
 
 
-_PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.DOTALL)
-_START_TAG = re.compile(r"\s*<([A-Za-z_][\w.-]*(?::[\w.-]+)?)([^>]*)>")
-_ROOTS: dict[tuple[str | None, str], str] = {
-    ("http://www.tei-c.org/ns/1.0", "TEI"): "tei",
-    ("http://www.tei-c.org/ns/1.0", "teiCorpus"): "tei",
-    ("http://www.openarchives.org/OAI/2.0/", "OAI-PMH"): "oai_dc",
-    ("http://www.openarchives.org/OAI/2.0/oai_dc/", "dc"): "oai_dc",
-    (None, "qualifieddc"): "dcterms",
-}
-_DCTERMS_NS = "http://purl.org/dc/terms/"
-_DC_NS = "http://purl.org/dc/elements/1.1/"
+def format_of_name(name: str) -> str | None:
+    """The format a file name's extension says (the longest matching extension wins)."""
+    lower = name.lower()
+    matches = [
+        (len(ext), format_name)
+        for format_name, extensions in registry.extensions().items()
+        for ext in extensions
+        if lower.endswith(ext)
+    ]
+    return max(matches)[1] if matches else None
 
 
-def _xml_format(text: str) -> str | None:
-    """The format of an XML document, told from its root element (name and namespace).
-
-    A root archmeta does not know counts as Dublin Core only when it is in no namespace or a
-    Dublin Core one and declares the Dublin Core namespaces itself (a bare record container);
-    a document that merely mentions them (an XML catalog, say) is not taken for a record.
-    """
-    position = 0
-    while m := _PROLOG.match(text, position):
-        if m.end() == position:
-            break
-        position = m.end()
-    tag = _START_TAG.match(text, position)
-    if tag is None:
-        return None
-    name, attributes = tag.group(1), tag.group(2)
-    prefix, _, local = name.rpartition(":")
-    declared = re.search(
-        rf"""\bxmlns{":" + re.escape(prefix) if prefix else ""}\s*=\s*["']([^"']*)["']""",
-        attributes,
-    )
-    namespace = declared.group(1) if declared else None
-    known = _ROOTS.get((namespace, local))
-    if known is not None:
-        return known
-    if namespace in (None, _DC_NS, _DCTERMS_NS):
-        if _DCTERMS_NS in attributes:
-            return "dcterms"
-        if _DC_NS in attributes:
-            return "oai_dc"
-    return None
-
-
-def detect_format(name: str | None, head: bytes | str | None = None) -> FormatInfo:
-    """Guess a file's format from its name, or failing that from the start of its content."""
+def detect_format(name: str | None, head: bytes | str | None = None) -> Codec:
+    """Tell a document's codec from its file name, or failing that from its first bytes."""
     if name:
-        lower = name.lower()
-        # Longest extension first, so ".tei.xml" wins over a bare ".xml".
-        matches = [
-            (len(ext), info)
-            for info in FORMATS.values()
-            for ext in info.extensions
-            if lower.endswith(ext)
-        ]
-        if matches:
-            return max(matches, key=lambda item: item[0])[1]
+        by_name = format_of_name(name)
+        if by_name is not None:
+            return get_format(by_name)
     if head is not None:
-        if isinstance(head, bytes):
-            head = head[:4096].decode("utf-8", errors="replace")
-        text = head.lstrip("\ufeff \t\r\n")
-        if text.startswith(("{", "[")):
-            return FORMATS["json"]
-        if text.startswith("<"):
-            candidate = _xml_format(text)
-            if candidate in FORMATS:
-                return FORMATS[candidate]
-        elif "**" in text:
-            return FORMATS["text"]
+        if isinstance(head, str):
+            head = head[:4096].encode("utf-8", "replace")
+        scores = [(codec.sniff(head), codec.name) for codec in registry]
+        best = max(scores, default=(0, ""))
+        if best[0] > 0:
+            return get_format(best[1])
     raise UsageError(
         f"cannot tell the format of {name or 'the input'}; name one with --from "
         f"({', '.join(format_names())})"

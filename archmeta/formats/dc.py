@@ -32,7 +32,7 @@ error. OAI-PMH responses are read as a stream by :mod:`archmeta.formats.oaipmh`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -40,22 +40,27 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..errors import Issue, ParseError, UsageError, ValidationError
 from ..model import ArchivalDate, ArchivalRecord, Language
 from ._io import PathOrFile, read_bytes, source_name, write_text
+from ._sniff import xml_root
+from .codec import Codec, CollectionItem, Decoded, Readable, failed
 
 if TYPE_CHECKING:
     from lxml import etree
 
 __all__ = [
     "DCTERMS_NS",
+    "DublinCoreCodec",
     "DC_NS",
     "FLAVOURS",
     "NSMAP",
     "OAI_DC_NS",
     "XSI_NS",
+    "dcterms",
     "dump",
     "dumps",
     "from_element",
     "load",
     "loads",
+    "oai_dc",
     "project",
     "read",
     "schema_issues",
@@ -520,7 +525,7 @@ def from_element(
             warn(
                 f"element {child.tag} is not Dublin Core; ignored",
                 line,
-                "dc-foreign-element",
+                "unknown-element",
             )
             continue
         bucket = _BUCKET_OF.get(name)
@@ -528,7 +533,7 @@ def from_element(
             warn(
                 f"Dublin Core element {child.tag} has no archmeta field; ignored",
                 line,
-                "dc-unmapped",
+                "unknown-element",
             )
             continue
         if in_oai_dc and namespace != DC_NS:
@@ -581,7 +586,7 @@ def from_element(
         issues.append(
             Issue(
                 message="the record has no title (dc:title or dcterms:title)",
-                rule="dc-no-title",
+                rule="title-missing",
                 line=container.sourceline,
                 source=source,
             )
@@ -650,7 +655,7 @@ def from_element(
     try:
         record = ArchivalRecord(**data)
     except pydantic.ValidationError as exc:
-        from ..validation import pydantic_issues
+        from ..errors import pydantic_issues
 
         issues.extend(pydantic_issues(exc, source))
         return None, issues
@@ -720,7 +725,7 @@ def _read_languages(buckets: _Buckets, warn: Any) -> list[Language]:
             try:
                 languages.append(Language.from_name(name))
             except ValueError:  # pragma: no cover - names are Lines without separators
-                warn(f"language {name!r} cannot be read; ignored", value.line, "dc-language")
+                warn(f"language {name!r} cannot be read; ignored", value.line, "language-unknown")
     return languages
 
 
@@ -833,7 +838,7 @@ def schema_issues(
         issues.extend(
             Issue(
                 message=error.message,
-                rule=f"xsd-{flavour}",
+                rule="schema-invalid",
                 line=error.line,
                 column=error.column or None,
                 source=source,
@@ -841,3 +846,97 @@ def schema_issues(
             for error in schema.error_log
         )
     return issues
+
+
+# ---------------------------------------------------------------------------------------------
+# The codecs
+# ---------------------------------------------------------------------------------------------
+
+# A ListRecords or GetRecord response, or an OAI-PMH error response to such a request (a
+# harvest that found nothing new is <error code="noRecordsMatch">: no records, not a failure).
+_OAI_RESPONSE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:ListRecords|GetRecord)[\s>]"
+    rb"|<(?:[A-Za-z_][\w.-]*:)?request\s[^>]*verb\s*=\s*[\"'](?:ListRecords|GetRecord)[\"']"
+)
+
+
+def _root_flavour(head: bytes) -> str | None:
+    """The flavour a document's root element says, if it is Dublin Core or OAI-PMH.
+
+    A root archmeta does not know counts as Dublin Core only when it is in no namespace or a
+    Dublin Core one and declares the Dublin Core namespaces itself (a bare record container);
+    a document that merely mentions them (an XML catalog, say) is not taken for a record.
+    """
+    root = xml_root(head)
+    if root is None:
+        return None
+    namespace, local, attributes = root
+    if (namespace, local) in ((OAI_NS, "OAI-PMH"), (OAI_DC_NS, "dc")):
+        return "oai_dc"
+    if (namespace, local) == (None, QUALIFIEDDC):
+        return "dcterms"
+    if namespace in (None, DC_NS, DCTERMS_NS):
+        if DCTERMS_NS in attributes:
+            return "dcterms"
+        if DC_NS in attributes:
+            return "oai_dc"
+    return None
+
+
+class DublinCoreCodec(Codec):
+    """Dublin Core XML of one flavour; OAI-PMH ``ListRecords``/``GetRecord`` responses are
+    containers of its records."""
+
+    media_type = "application/xml"
+    takes_schema_file = True
+    streams = True
+
+    def __init__(self, flavour: Flavour) -> None:
+        self.flavour: Flavour = flavour
+        self.name = flavour
+        self.extensions = (f".{flavour}.xml",)
+        self.unavailable = UNREAD_FIELDS[flavour]
+        self.description = (
+            "Dublin Core for OAI-PMH (oai_dc: the 15 elements)"
+            if flavour == "oai_dc"
+            else "Qualified Dublin Core (DCMI terms in DCMI's qualifieddc container)"
+        )
+
+    def sniff(self, head: bytes) -> int:
+        return 3 if _root_flavour(head) == self.flavour else 0
+
+    def read(self, data: str | bytes, source: str | None = None) -> Decoded:
+        try:
+            record, issues = read(data, source, flavour=self.flavour)
+        except (ParseError, ValidationError) as exc:
+            return failed(exc)
+        return Decoded(record, issues)
+
+    def write(self, record: ArchivalRecord) -> str:
+        return dumps(record, flavour=self.flavour)
+
+    def project(self, record: ArchivalRecord) -> ArchivalRecord:
+        return project(record, self.flavour)
+
+    def schema_issues(
+        self, data: str | bytes, source: str | None = None, schema: str | None = None
+    ) -> list[Issue]:
+        if schema is not None:
+            from ..xmlsafe import schema_file_issues
+
+            return schema_file_issues(data, schema, source)
+        return schema_issues(data, source, flavour=self.flavour)
+
+    def is_container(self, head: bytes) -> bool:
+        return OAI_NS.encode() in head and _OAI_RESPONSE.search(head) is not None
+
+    def iter_records(
+        self, source: Readable, source_name: str | None = None
+    ) -> Iterator[CollectionItem]:
+        from .oaipmh import iter_records
+
+        return iter_records(source, source_name=source_name)
+
+
+oai_dc = DublinCoreCodec("oai_dc")
+dcterms = DublinCoreCodec("dcterms")

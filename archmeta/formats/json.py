@@ -12,11 +12,33 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..errors import Issue, ParseError, ValidationError, line_col
+from ..errors import (
+    Issue,
+    ParseError,
+    ValidationError,
+    describe_pattern,
+    line_col,
+    pointer,
+    pydantic_issues,
+    rule_for_value,
+)
 from ..model import ArchivalRecord
 from ._io import PathOrFile, decode_text, read_bytes, source_name, write_text
+from ._sniff import text_start
+from .codec import Codec, Decoded, failed
 
-__all__ = ["dump", "dumps", "from_data", "load", "loads", "schema_issues", "to_data"]
+__all__ = [
+    "JsonCodec",
+    "codec",
+    "dump",
+    "dumps",
+    "from_data",
+    "load",
+    "loads",
+    "read",
+    "schema_issues",
+    "to_data",
+]
 
 
 @lru_cache(maxsize=1)
@@ -101,8 +123,6 @@ _STRING_OR_LONG_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|(?P<number>\d{4301,})')
 
 def data_issues(data: Any, source: str | None = None) -> list[Issue]:
     """Every JSON Schema problem of already-parsed JSON data, in document order."""
-    from ..validation import describe_pattern, pointer
-
     issues = []
     for error in _flatten(sorted(_validator().iter_errors(data), key=_path_key)):
         path = list(error.absolute_path)
@@ -113,7 +133,7 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
                     issues.append(
                         Issue(
                             message=f"{name!r} is required",
-                            rule="json-schema-required",
+                            rule=rule_for_value(pointer([*path, name]), "required", None),
                             pointer=pointer([*path, name]),
                             source=source,
                         )
@@ -127,7 +147,7 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
                         Issue(
                             message=f"{name!r} is not a field here "
                             f"(known: {', '.join(sorted(allowed))})",
-                            rule="json-schema-additionalProperties",
+                            rule="unknown-element",
                             pointer=pointer([*path, name]),
                             source=source,
                         )
@@ -139,11 +159,12 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
             message = error.message
             if len(message) > 300:
                 message = message[:300] + "..."
+        where = pointer(list(error.absolute_path))
         issues.append(
             Issue(
                 message=message,
-                rule=f"json-schema-{error.validator}",
-                pointer=pointer(list(error.absolute_path)),
+                rule=rule_for_value(where, str(error.validator), error.instance),
+                pointer=where,
                 source=source,
             )
         )
@@ -205,9 +226,78 @@ def from_data(data: Any, source: str | None = None) -> ArchivalRecord:
     try:
         return ArchivalRecord.model_validate(data)
     except pydantic.ValidationError as exc:
-        from ..validation import pydantic_issues
-
         raise ValidationError(pydantic_issues(exc, source), source=source) from None
+
+
+def _model_value_issues(data: Any, found: list[Issue], source: str | None) -> list[Issue]:
+    """Problems only the model's own validators see (an impossible EDTF date), at places the
+    schema check has not already reported, so that one run reports everything."""
+    if not isinstance(data, dict):
+        return []
+    import pydantic
+
+    try:
+        ArchivalRecord.model_validate(data)
+        return []
+    except pydantic.ValidationError as exc:
+        extra = [
+            issue
+            for issue, error in zip(pydantic_issues(exc, source), exc.errors(), strict=True)
+            if error.get("type") == "value_error"
+        ]
+    except RecursionError:
+        return []
+    seen = [i.pointer for i in found if i.pointer]
+    return [
+        i
+        for i in extra
+        if not any(i.pointer == p or (i.pointer or "").startswith(p + "/") for p in seen if p)
+    ]
+
+
+def read(text: str | bytes, source: str | None = None) -> Decoded:
+    """Read a JSON record with every problem at once (parsed once; the JSON Schema and the
+    model's own checks only run when the model refuses the data)."""
+    import pydantic
+
+    try:
+        data = _parse(text, source)
+    except ParseError as exc:
+        return failed(exc)
+    try:
+        return Decoded(ArchivalRecord.model_validate(data, strict=True))
+    except (pydantic.ValidationError, RecursionError):
+        pass
+    issues = data_issues(data, source)
+    if not issues:
+        try:
+            return Decoded(ArchivalRecord.model_validate(data))
+        except pydantic.ValidationError as exc:
+            issues = pydantic_issues(exc, source)
+    else:
+        issues += _model_value_issues(data, issues, source)
+    return Decoded(None, issues, error=ValidationError(issues, source=source))
+
+
+class JsonCodec(Codec):
+    """JSON described by the published JSON Schema ``archival-record.schema.json``."""
+
+    name = "json"
+    extensions = (".json",)
+    media_type = "application/json"
+    description = "JSON described by schemas/archival-record.schema.json"
+
+    def sniff(self, head: bytes) -> int:
+        return 2 if text_start(head).startswith(("{", "[")) else 0
+
+    def read(self, data: str | bytes, source: str | None = None) -> Decoded:
+        return read(data, source)
+
+    def write(self, record: ArchivalRecord) -> str:
+        return dumps(record)
+
+
+codec = JsonCodec()
 
 
 def to_data(record: ArchivalRecord) -> dict[str, Any]:

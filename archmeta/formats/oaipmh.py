@@ -36,12 +36,12 @@ import datetime as _dt
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..errors import Issue, ParseError, UsageError
 from ..model import ArchivalRecord
+from .codec import CollectionItem
 from .dc import DC_NS, DCTERMS_NS, OAI_NS, XSI_NS, from_element, to_element
 
 if TYPE_CHECKING:
@@ -55,23 +55,6 @@ _METADATA = f"{{{OAI_NS}}}metadata"
 _ERROR = f"{{{OAI_NS}}}error"
 OAI_PMH_SCHEMA_LOCATION = f"{OAI_NS} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 
-
-@dataclass
-class CollectionItem:
-    """One record of an OAI-PMH response, as read or to be written."""
-
-    oai_identifier: str | None
-    datestamp: str | None
-    deleted: bool = False
-    record: ArchivalRecord | None = None
-    issues: list[Issue] = field(default_factory=list)
-    set_specs: list[str] = field(default_factory=list)
-    line: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the item holds a record (or is a deleted record, which is not an error)."""
-        return self.record is not None or self.deleted
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,12 +43,16 @@ from ..model import (
 from ..segments import Illegible, Omission, Sic, Supplied, Text, classify_mark, parse_inline
 from ..xmlsafe import parse_xml
 from ._io import PathOrFile, read_bytes, source_name, write_text
+from ._sniff import xml_root
+from .codec import Codec, Decoded, failed
 
 if TYPE_CHECKING:
     from lxml import etree
 
 __all__ = [
     "FIELD_PATHS",
+    "TeiCodec",
+    "codec",
     "SCHEMA_NAME",
     "TEI_NS",
     "dump",
@@ -644,7 +648,7 @@ class _Reader:
                 line=where.sourceline or 1,
                 column=1,
                 snippet=_xpath(where),
-                rule="tei-missing-title",
+                rule="title-missing",
             )
         fields["title"] = main
         if self.own:
@@ -1079,7 +1083,7 @@ def read(data: str | bytes, source: str | None = None) -> tuple[ArchivalRecord, 
     try:
         record = reader.read()
     except pydantic.ValidationError as exc:  # a value the model refuses (foreign documents)
-        from ..validation import pydantic_issues
+        from ..errors import pydantic_issues
 
         raise ValidationError(pydantic_issues(exc, source), source) from None
     reader.issues.sort(key=lambda i: i.line if i.line is not None else 0)
@@ -1108,4 +1112,39 @@ def schema_issues(
     from ..xmlsafe import schema_file_issues
 
     target = schema or str(schema_path(SCHEMA_NAME))
-    return schema_file_issues(data, target, source, rule="tei-schema")
+    return schema_file_issues(data, target, source, rule="schema-invalid")
+
+
+# ------------------------------------------------------------------------------ the codec
+
+
+class TeiCodec(Codec):
+    """One TEI P5 document per record (lossless)."""
+
+    name = "tei"
+    extensions = (".tei.xml",)
+    media_type = "application/tei+xml"
+    description = "TEI P5 XML document"
+    takes_schema_file = True
+
+    def sniff(self, head: bytes) -> int:
+        root = xml_root(head)
+        return 3 if root is not None and root[:2] in ((TEI_NS, "TEI"), (TEI_NS, "teiCorpus")) else 0
+
+    def read(self, data: str | bytes, source: str | None = None) -> Decoded:
+        try:
+            record, issues = read(data, source)
+        except (ParseError, ValidationError) as exc:
+            return failed(exc)
+        return Decoded(record, issues)
+
+    def write(self, record: ArchivalRecord) -> str:
+        return dumps(record)
+
+    def schema_issues(
+        self, data: str | bytes, source: str | None = None, schema: str | None = None
+    ) -> list[Issue]:
+        return schema_issues(data, source, schema)
+
+
+codec = TeiCodec()

@@ -16,11 +16,13 @@ from typing import Any
 
 from ..citation import parse_citation, parse_funders
 from ..crosswalk import TEXT_SECTIONS
-from ..errors import ParseError
+from ..errors import ArchmetaError, Issue, ParseError, line_col
 from ..model import LINE_PATTERN, ArchivalRecord, Language
 from ._io import PathOrFile, decode_text, read_bytes, source_name, write_text
+from ._sniff import text_start
+from .codec import Codec, Decoded, failed
 
-__all__ = ["dump", "dumps", "load", "loads", "parse_text"]
+__all__ = ["TextCodec", "codec", "dump", "dumps", "load", "loads", "parse_text", "read"]
 
 _BOLD = re.compile(r"^\*\*(?P<inner>.+)\*\*\s*$")
 _HEADER = re.compile(r"^\*\*(?P<name>[A-Za-z][A-Za-z ()/-]*?):\*\*\s*$")
@@ -142,7 +144,7 @@ class _Reader:
                 f"control character U+{ord(m.group()):04X} is not allowed in a text record",
                 line,
                 column,
-                rule="text-control-character",
+                rule="control-character",
             )
         paragraphs = _paragraphs(self.text)
         if not paragraphs:
@@ -164,7 +166,7 @@ class _Reader:
                     f"unknown section {name!r}; known sections: {', '.join(TEXT_SECTIONS)}",
                     par.line,
                     1,
-                    rule="text-unknown-section",
+                    rule="unknown-element",
                 )
             body.append(_content(par))
             self.lines_of.setdefault("body", par.line)
@@ -179,7 +181,7 @@ class _Reader:
             raise self.error(
                 "missing title: the record must begin with its bold title line",
                 par.line,
-                rule="text-missing-title",
+                rule="title-missing",
             )
         if len(par.lines) > 2:
             raise self.error(
@@ -337,14 +339,14 @@ def _validated(data: dict[str, Any], reader: _Reader, lines_of: dict[str, int]) 
                 if not _LINE.match(part):
                     line += offset
                     break
-        from ..validation import describe_pydantic_error
+        from ..errors import describe_pydantic_error, pointer, rule_for_value
 
         bad = first.get("input")
         shown = f" {bad!r:.60}" if isinstance(bad, str) else ""
         raise reader.error(
             f"{field or 'record'}{shown}: {describe_pydantic_error(first)}",
             line,
-            rule="text-invalid-value",
+            rule=rule_for_value(pointer(loc), str(first.get("type", "")), bad),
         ) from None
 
 
@@ -482,3 +484,106 @@ def load(target: PathOrFile) -> ArchivalRecord:
 def dump(record: ArchivalRecord, target: PathOrFile) -> None:
     """Write a text record to a path (atomically) or an open file."""
     write_text(target, dumps(record))
+
+
+# ---------------------------------------------------------------------------------- the codec
+
+# Characters the model refuses, as they occur in raw text (CR is a newline to the reader).
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MAX_CONTROL_ISSUES = 100
+_MAX_RECOVERIES = 50
+
+
+def _scan_control_characters(text: str, source: str | None) -> tuple[list[Issue], str]:
+    """Every control character of a document as an issue, and the text with each replaced by
+    U+FFFD so that reading can go on to find the other problems."""
+    issues = []
+    for m in _RAW_CONTROL.finditer(text):
+        line, column = line_col(text, m.start())
+        issues.append(
+            Issue(
+                message=f"control character U+{ord(m.group()):04X} is not allowed",
+                rule="control-character",
+                line=line,
+                column=column,
+                source=source,
+            )
+        )
+        if len(issues) >= _MAX_CONTROL_ISSUES:
+            break
+    return issues, _RAW_CONTROL.sub("\ufffd", text) if issues else text
+
+
+def _blank_section(text: str, line: int) -> str:
+    """The text with the section header at ``line`` and its content paragraph blanked (line
+    numbers stay), so that reading can go on past an unknown section."""
+    lines = text.split("\n")
+    index = line - 1
+    lines[index] = ""
+    index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    while index < len(lines) and lines[index].strip():
+        lines[index] = ""
+        index += 1
+    return "\n".join(lines)
+
+
+def read(data: str | bytes, source: str | None = None) -> Decoded:
+    """Read a text record with every problem found on the way.
+
+    Control characters are reported (each at its place) and read past, and so are unknown
+    sections; any other problem ends reading. The first problem is kept as ``error``, which
+    :func:`loads` raises.
+    """
+    try:
+        text = decode_text(data, source)
+    except ParseError as exc:
+        return failed(exc)
+    issues, text = _scan_control_characters(text, source)
+    first: ArchmetaError | None = None
+    if issues:
+        first = ParseError(
+            issues[0].message,
+            source=source,
+            line=issues[0].line,
+            column=issues[0].column,
+            rule=issues[0].rule,
+        )
+    for _ in range(_MAX_RECOVERIES):
+        reader = _Reader(text, source)
+        try:
+            record = reader.read()
+        except ParseError as exc:
+            issues.extend(exc.issues)
+            first = first or exc
+            if exc.rule == "unknown-element" and exc.line:
+                text = _blank_section(text, exc.line)
+                continue
+            return Decoded(None, issues, error=first)
+        if first is not None:
+            return Decoded(None, issues, dict(reader.lines_of), error=first)
+        return Decoded(record, issues, dict(reader.lines_of))
+    return Decoded(None, issues, error=first)
+
+
+class TextCodec(Codec):
+    """The Wilson Center Digital Archive's plain-text layout."""
+
+    name = "text"
+    extensions = (".txt", ".text", ".md")
+    media_type = "text/markdown"
+    description = "Digital Archive plain-text record"
+
+    def sniff(self, head: bytes) -> int:
+        start = text_start(head)
+        return 1 if start.startswith("**") or (start[:1] not in "<{[" and "**" in start) else 0
+
+    def read(self, data: str | bytes, source: str | None = None) -> Decoded:
+        return read(data, source)
+
+    def write(self, record: ArchivalRecord) -> str:
+        return dumps(record)
+
+
+codec = TextCodec()

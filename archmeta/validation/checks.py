@@ -1,0 +1,232 @@
+"""The record rules: each a function registered with its id, default severity, meaning and an
+example. A new rule is one more function here (or in any module imported by
+:mod:`archmeta.validation`)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..model import ArchivalRecord
+from .registry import Finding, rule
+
+__all__ = ["url_problem"]
+
+# Characters no field may hold (XML 1.0 cannot carry them): C0 controls but TAB and LF, lone
+# surrogates, U+FFFE and U+FFFF.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_RANGE = re.compile(r"\b(\d{3,4})\s*(?:-|–|—|/|to|until)\s*(\d{3,4})\b")
+
+
+def _reversed_range(text: str) -> tuple[str, str] | None:
+    m = _RANGE.search(text)
+    if m and int(m.group(1)) > int(m.group(2)):
+        return m.group(1), m.group(2)
+    return None
+
+
+@rule(
+    "date-unreadable",
+    "warning",
+    "The date as written cannot be normalized to EDTF (it is kept as written).",
+    '{"title": "Cable", "date": {"text": "sometime before the harvest"}}',
+)
+def date_readable(r: ArchivalRecord) -> Iterator[Finding]:
+    if r.date is not None and r.date.edtf is None and not _reversed_range(r.date.text):
+        yield "/date/text", f"the date {r.date.text!r} could not be normalized to EDTF"
+
+
+@rule(
+    "date-future",
+    "error",
+    "The date lies after today.",
+    '{"title": "Cable", "date": {"text": "2999", "edtf": "2999"}}',
+)
+def date_not_future(r: ArchivalRecord) -> Iterator[Finding]:
+    if r.date is None or r.date.edtf is None:
+        return
+    from ..dates import edtf_bounds
+
+    bounds = edtf_bounds(r.date.edtf)
+    if bounds and bounds[0] > _dt.date.today().isoformat():
+        yield "/date/edtf", f"the date {r.date.edtf} is in the future"
+
+
+@rule(
+    "date-range-order",
+    "error",
+    "A date range ends before it starts ('1965-1962').",
+    '{"title": "Cable", "date": {"text": "1965-1962"}}',
+)
+def date_range_order(r: ArchivalRecord) -> Iterator[Finding]:
+    if r.date is None:
+        return
+    reversed_ = _reversed_range(r.date.text)
+    if reversed_:
+        yield (
+            "/date/text",
+            f"the date range {r.date.text!r} ends ({reversed_[1]}) before it starts "
+            f"({reversed_[0]})",
+        )
+        return
+    if r.date.edtf and "/" in r.date.edtf:
+        from ..dates import edtf_bounds
+
+        start, _, end = r.date.edtf.partition("/")
+        lo, hi = edtf_bounds(start), edtf_bounds(end)
+        if lo and hi and lo[0] > hi[1]:
+            yield "/date/edtf", f"the date range {r.date.edtf} ends before it starts"
+
+
+@rule(
+    "language-unknown",
+    "warning",
+    "A language name could not be resolved to an ISO 639 code.",
+    '{"title": "Cable", "languages": [{"name": "Old Wilsonian"}]}',
+)
+def languages_known(r: ArchivalRecord) -> Iterator[Finding]:
+    for key in ("original_languages", "languages"):
+        for index, language in enumerate(getattr(r, key)):
+            if language.code is None:
+                yield (
+                    f"/{key}/{index}/code",
+                    f"no ISO 639 code is known for the language {language.name!r}",
+                )
+
+
+@rule(
+    "language-code-invalid",
+    "error",
+    "A language code is not a registered ISO 639 / BCP 47 code.",
+    '{"title": "Cable", "languages": [{"name": "Wilsonian", "code": "zz"}]}',
+)
+def language_codes_valid(r: ArchivalRecord) -> Iterator[Finding]:
+    from ..languages import is_valid_language_code
+
+    for key in ("original_languages", "languages"):
+        for index, language in enumerate(getattr(r, key)):
+            if language.code is not None and not is_valid_language_code(language.code):
+                yield (
+                    f"/{key}/{index}/code",
+                    f"{language.code!r} is not a registered ISO 639 / BCP 47 language code",
+                )
+
+
+_WEB_SCHEMES = {"http", "https", "ftp"}
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$|^\[[0-9A-Fa-f:.]+\]$")
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not a well-formed absolute URL, or None when it is."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        return f"the URL {url!r} cannot be parsed ({exc})"
+    if not parts.scheme:
+        return f"the URL {url!r} has no scheme (such as https:)"
+    if parts.scheme.lower() in _WEB_SCHEMES:
+        host = parts.hostname or ""
+        if not parts.netloc or not host:
+            return f"the URL {url!r} names no host"
+        if not _HOST.match(host) and not _HOST.match(f"[{host}]"):
+            return f"the URL {url!r} has an invalid host name {host!r}"
+    if any(c.isspace() for c in url) or _CONTROL.search(url):
+        return f"the URL {url!r} contains white space or control characters"
+    return None
+
+
+@rule(
+    "url-malformed",
+    "error",
+    "The URL is not a well-formed absolute URL (scheme, and a host for http/https/ftp).",
+    '{"title": "Cable", "url": "https:///document/118189"}',
+)
+def url_well_formed(r: ArchivalRecord) -> Iterator[Finding]:
+    if r.url:
+        problem = url_problem(r.url)
+        if problem:
+            yield "/url", problem
+
+
+@rule("title-missing", "error", "The record has no title.", '{"title": ""}')
+def title_present(r: ArchivalRecord) -> Iterator[Finding]:
+    if not (r.title or "").strip():
+        yield "/title", "the record has no title"
+
+
+@rule(
+    "title-one-line",
+    "error",
+    "The title spans more than one line.",
+    '{"title": "Cable\\nto Moscow"}',
+)
+def title_one_line(r: ArchivalRecord) -> Iterator[Finding]:
+    if r.title and ("\n" in r.title or "\r" in r.title):
+        yield "/title", "the title must be one line"
+
+
+@rule(
+    "control-character",
+    "error",
+    "A value holds a control character that XML 1.0 cannot carry (U+0000-U+001F other than "
+    "TAB and newline, U+FFFE, U+FFFF).",
+    '{"title": "Cable\\u0007"}',
+)
+def no_control_characters(r: ArchivalRecord) -> Iterator[Finding]:
+    # Records built through the model cannot hold them; records made with model_construct can.
+    def walk(value: Any, where: str) -> Iterator[Finding]:
+        if isinstance(value, str):
+            m = _CONTROL.search(value)
+            if m:
+                yield where, f"control character U+{ord(m.group()):04X} is not allowed"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, f"{where}/{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, f"{where}/{index}")
+
+    yield from walk(r.model_dump(mode="python"), "")
+
+
+@rule(
+    "translator-missing",
+    "warning",
+    "Contents lists a translation but the record names no translator.",
+    '{"title": "Cable", "contents": ["Translation - English"]}',
+    needs=frozenset({"translators"}),
+)
+def translators_named(r: ArchivalRecord) -> Iterator[Finding]:
+    if any("translation" in item.lower() for item in r.contents) and not r.translators:
+        yield "/translators", "Contents lists a translation but no translator is named"
+
+
+_TITLE_WORDS = re.compile(r"\w+")
+
+
+@rule(
+    "citation-mismatch",
+    "warning",
+    "The citation's title or date differs from the record's.",
+    '{"title": "Cable", "citation": "\\"Letter to Kim\\", April 30, 1962, Archive."}',
+)
+def citation_consistent(r: ArchivalRecord) -> Iterator[Finding]:
+    if not r.citation:
+        return
+    from ..citation import parse_citation
+
+    parts = parse_citation(r.citation, r.date.text if r.date else None)
+    if parts.title and _TITLE_WORDS.findall(parts.title.lower()) != _TITLE_WORDS.findall(
+        r.title.lower()
+    ):
+        yield (
+            "/citation",
+            f"the citation names the title {parts.title!r}, not the record's {r.title!r}",
+        )
+    if r.date and r.date.text not in r.citation:
+        yield "/citation", f"the citation does not mention the date {r.date.text!r}"
