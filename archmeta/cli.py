@@ -15,24 +15,22 @@ import click
 from .errors import ArchmetaError, UsageError
 
 if TYPE_CHECKING:
-    from .batch import Settings
+    from .batch import Outcome, Settings
 
 
 _SIZE_HELP = "Refuse inputs larger than SIZE (e.g. 64M, 500k, 1G; 0: no limit). Default: 64M."
 
 
 def _max_bytes(text: str | None) -> int:
-    from .validation import DEFAULT_MAX_BYTES, parse_size
+    from .sources import DEFAULT_MAX_BYTES, parse_size
 
     return DEFAULT_MAX_BYTES if text is None else parse_size(text)
 
 
-def _read_input(path: str, max_bytes: int) -> tuple[bytes, str]:
-    from .validation import read_source, read_stream
+def _read_stdin(max_bytes: int) -> bytes:
+    from .sources import read_stream
 
-    if path == "-":
-        return read_stream(sys.stdin.buffer, "<stdin>", max_bytes), "<stdin>"
-    return read_source(path, max_bytes), path
+    return read_stream(sys.stdin.buffer, "<stdin>", max_bytes)
 
 
 def _usage_error(exc: Exception) -> NoReturn:
@@ -50,6 +48,8 @@ class _Main(click.Group):
         except KeyboardInterrupt:
             click.echo("archmeta: interrupted", err=True)
             sys.exit(130)
+        except UsageError as exc:  # a broken installation (a plug-in format), for instance
+            _usage_error(exc)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,76 +134,39 @@ def _convert_one(
     force: bool,
     max_bytes: int,
 ) -> None:
-    from .formats import detect_format, get_format
+    """One input to one output file or standard output, by the batch's own conversion."""
+    from .conversion import FileSink, Settings, convert_input, same_file
+    from .formats import get_format
 
-    try:
-        target = get_format(to_format)
-        source = get_format(from_format) if from_format else None
-        if output not in (None, "-"):
-            out = Path(output)
-            if out.is_dir():
-                raise UsageError(f"{output}: is a folder; name an output file (or use --out)")
-            if not out.parent.is_dir():
-                problem = "is not a folder" if out.parent.exists() else "does not exist"
-                raise UsageError(f"{output}: its folder {out.parent} {problem}")
-            if out.exists() and input_path != "-" and _same_file(out, input_path):
-                raise UsageError(f"{output}: the output would overwrite the input itself")
-            if out.exists() and not force:
-                raise UsageError(f"{output}: already exists; use --force to overwrite it")
-        data, name = _read_input(input_path, max_bytes)
-        if source is None:
-            source = detect_format(None if input_path == "-" else input_path, data)
-        _refuse_several_records(source, data, name)
-        record = source.loads(data, source=name)
-        text = target.dumps(record)
-        if output is None or output == "-":
-            sys.stdout.write(text)
-            return
-        from .formats._io import write_atomic
-
-        try:
-            write_atomic(Path(output), text.encode("utf-8"))
-        except OSError as exc:
-            raise UsageError(f"{output}: cannot write ({exc.strerror or exc})") from None
-    except UsageError:
-        raise
-    except ArchmetaError as exc:
-        from .batch import issue_lines
-
-        for line in issue_lines(exc.issues, input_path):
-            click.echo(line, err=True)
+    get_format(to_format)
+    if from_format:
+        get_format(from_format)
+    path: Path | None = None
+    if output not in (None, "-"):
+        path = Path(output)
+        if path.is_dir():
+            raise UsageError(f"{output}: is a folder; name an output file (or use --out)")
+        if not path.parent.is_dir():
+            problem = "is not a folder" if path.parent.exists() else "does not exist"
+            raise UsageError(f"{output}: its folder {path.parent} {problem}")
+        if path.exists() and input_path != "-" and same_file(path, input_path):
+            raise UsageError(f"{output}: the output would overwrite the input itself")
+        if path.exists() and not force:
+            raise UsageError(f"{output}: already exists; use --force to overwrite it")
+    settings = Settings(to_format, from_format, force, max_bytes)
+    if input_path == "-":
+        source: str | bytes = _read_stdin(max_bytes)
+        name = "<stdin>"
+    else:
+        source = name = input_path
+    outcome = convert_input(source, name, settings, FileSink(path, name))
+    usage = [i for i in outcome.issues if i.rule in ("usage", "unreadable")]
+    if usage:
+        raise UsageError(f"{name}: {usage[0].message}" if input_path != "-" else usage[0].message)
+    for line in outcome.messages:
+        click.echo(line, err=True)
+    if outcome.failed:
         sys.exit(1)
-
-
-def _refuse_several_records(source: object, data: bytes, name: str) -> None:
-    """A response with several records (OAI-PMH ListRecords) converts with --out DIR only:
-    one output file would silently keep its first record alone."""
-    import io
-
-    from .validation import record_stream
-
-    stream = record_stream(source, data[:4096])
-    if stream is None:
-        return
-    records = 0
-    for item in stream(io.BytesIO(data), source_name=name):
-        if not getattr(item, "deleted", False):
-            records += 1
-        if records > 1:
-            how = "save it to a file and convert that" if name == "<stdin>" else "convert it"
-            raise UsageError(
-                f"{name}: holds several records (an OAI-PMH response); {how} with --out DIR, "
-                "which writes one file per record"
-            )
-
-
-def _same_file(a: Path, b: str) -> bool:
-    import os
-
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _convert_batch(
@@ -211,7 +174,7 @@ def _convert_batch(
 ) -> None:
     import signal
 
-    from .batch import plan, run
+    from .batch import Outcome, Skip, plan, run
 
     todo = plan(inputs, settings.to_format, out_dir, settings.from_format)
     try:
@@ -224,15 +187,17 @@ def _convert_batch(
     if not quiet and sys.stderr.isatty() and todo:
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: nothing runs beside the pool's start
         bar = tqdm(total=len(todo), unit="file", file=sys.stderr, dynamic_ncols=True)
 
-    def report(message: str) -> None:
-        if quiet and ": skipped: " in message:
-            return
-        if bar is not None:
-            bar.write(message, file=sys.stderr)
-        else:
-            click.echo(message, err=True)
+    def report(outcome: Outcome) -> None:
+        for event in outcome.events:
+            if quiet and isinstance(event, Skip):
+                continue
+            if bar is not None:
+                bar.write(event.format(), file=sys.stderr)
+            else:
+                click.echo(event.format(), err=True)
 
     try:
         result = run(
@@ -260,13 +225,14 @@ def _validation_targets(
     ``xml_only`` (``--schema``): folders give their XML files alone, and a file named on the
     command line that is not XML is a usage error now, before any file is checked.
     """
-    from .batch import _known_extensions, walk
-    from .validation import XML_FORMATS
+    from .batch import known_extensions, walk
 
     if xml_only and from_format is None:
-        extensions = tuple(dict.fromkeys(e for f in XML_FORMATS for e in _known_extensions(f)))
+        extensions = tuple(
+            dict.fromkeys(e for f in _schema_formats() for e in known_extensions(f))
+        )
     else:
-        extensions = _known_extensions(from_format)
+        extensions = known_extensions(from_format)
     targets: list[str | tuple[str, str]] = []
     for path in paths:
         if path == "-":
@@ -282,16 +248,23 @@ def _validation_targets(
             targets.extend(str(f) for f in found)
         elif p.exists():
             if xml_only and from_format is None:
-                _require_xml(path, XML_FORMATS)
+                _require_xml(path, _schema_formats())
             targets.append(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
     return targets
 
 
+def _schema_formats() -> tuple[str, ...]:
+    """The formats whose documents can be checked against a schema file (``--schema``)."""
+    from .formats import registry
+
+    return tuple(codec.name for codec in registry if codec.takes_schema_file)
+
+
 def _require_xml(path: str, xml_formats: tuple[str, ...]) -> None:
     from .formats import detect_format
-    from .validation import read_head
+    from .sources import read_head
 
     try:
         name = detect_format(path, read_head(path)).name
@@ -345,7 +318,7 @@ def validate(
     import json
 
     from .formats import get_format
-    from .validation import XML_FORMATS, Report, load_profile
+    from .validation import Report, load_profile
     from .validation import validate as check
 
     try:
@@ -357,8 +330,8 @@ def validate(
             from .xmlsafe import load_schema_file
 
             load_schema_file(schema_file)  # a bad schema file is a usage error, before any file
-        if schema_file is not None and from_format and from_format not in XML_FORMATS:
-            raise UsageError(f"--schema applies to XML formats ({', '.join(XML_FORMATS)})")
+        if schema_file is not None and from_format and from_format not in _schema_formats():
+            raise UsageError(f"--schema applies to XML formats ({', '.join(_schema_formats())})")
         targets = _validation_targets(paths, from_format, xml_only=schema_file is not None)
         reports: list[Report] = []
         for target in targets:
@@ -369,9 +342,13 @@ def validate(
                 issue = Issue(f"cannot list the folder ({reason})", "unreadable", source=folder)
                 report = Report(folder, None, [issue], prof.name)
             elif target == "-":
-                data, name = _read_input("-", max_bytes)
                 report = check(
-                    data, from_format, prof, name=name, max_bytes=max_bytes, schema=schema_file
+                    _read_stdin(max_bytes),
+                    from_format,
+                    prof,
+                    name="<stdin>",
+                    max_bytes=max_bytes,
+                    schema=schema_file,
                 )
             else:
                 report = check(
@@ -411,17 +388,16 @@ def rules() -> None:
     from .validation import RULES
 
     for rule in RULES.values():
-        click.echo(f"{rule.id:22} {rule.severity:8} {rule.description}")
+        click.echo(f"{rule.id:22} {rule.severity:8} {rule.summary}")
 
 
 @main.command()
 def formats() -> None:
     """List the formats archmeta reads and writes."""
-    from .formats import FORMATS
+    from .formats import registry
 
-    for name in sorted(FORMATS):
-        info = FORMATS[name]
-        click.echo(f"{name:10} {' '.join(info.extensions):24} {info.description}")
+    for codec in registry:
+        click.echo(f"{codec.name:10} {' '.join(codec.extensions):24} {codec.description}")
 
 
 if __name__ == "__main__":  # pragma: no cover

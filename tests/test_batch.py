@@ -11,14 +11,14 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from archmeta import batch
 from archmeta.errors import Issue
+from archmeta.formats import Codec, CollectionItem, Decoded
+from archmeta.model import ArchivalRecord
 from tests.conftest import run_archmeta
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -305,39 +305,48 @@ def test_interrupted_batch_leaves_no_partial_file(tmp_path: Path, signum: int, g
 # --------------------------------------------------------------- multi-record inputs
 
 
-@dataclass
-class FakeItem:
-    oai_identifier: str | None
-    record: object | None
-    deleted: bool = False
-    datestamp: str | None = None
-    issues: list[Issue] = field(default_factory=list)
+class FakeContainer(Codec):
+    """A container format for the test: what its file says decides what it holds."""
+
+    name = "fake"
+    extensions = (".fake",)
+    media_type = "application/x-fake"
+    description = "test only"
+
+    def __init__(self, record: ArchivalRecord) -> None:
+        self.record = record
+
+    def read(self, data: str | bytes, source: str | None = None) -> Decoded:
+        return Decoded(self.record)
+
+    def write(self, record: ArchivalRecord) -> str:
+        return record.title
+
+    def is_container(self, head: bytes) -> bool:
+        return True
+
+    def iter_records(self, source, source_name=None):  # type: ignore[no-untyped-def]
+        data = Path(source).read_bytes() if isinstance(source, str) else source.read()
+        record = self.record
+        if b"single" in data:
+            yield CollectionItem(None, None, record=record)
+            return
+        yield CollectionItem("oai:digitalarchive.wilsoncenter.org:118189", None, record=record)
+        yield CollectionItem("oai:example.org:gone", None, deleted=True)
+        yield CollectionItem("oai:example.org:bad", None, issues=[Issue("no title", "parse", line=7)])
+        yield CollectionItem(None, None, record=record)
+        yield CollectionItem("oai:digitalarchive.wilsoncenter.org:118189", None, record=record)
 
 
 def test_multi_record_inputs_give_one_output_per_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from archmeta.formats import FORMATS, FormatInfo
     from archmeta.formats import json as json_format
+    from archmeta.formats import registry
 
     record = json_format.loads((EXAMPLES / "wilson-118189.json").read_bytes())
-    module = ModuleType("fake_listrecords")
-
-    def iter_records(source: str, source_name: str | None = None):  # type: ignore[no-untyped-def]
-        if b"single" in Path(source).read_bytes():
-            yield FakeItem(None, record)
-            return
-        yield FakeItem("oai:digitalarchive.wilsoncenter.org:118189", record)
-        yield FakeItem("oai:example.org:gone", None, deleted=True)
-        yield FakeItem("oai:example.org:bad", None, issues=[Issue("no title", "dc-title", line=7)])
-        yield FakeItem(None, record)
-        yield FakeItem("oai:digitalarchive.wilsoncenter.org:118189", record)
-
-    module.iter_records = iter_records  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "fake_listrecords", module)
-    monkeypatch.setitem(
-        FORMATS, "fake", FormatInfo("fake", "fake_listrecords", (".fake",), "test only")
-    )
+    monkeypatch.setitem(registry._codecs, "fake", FakeContainer(record))
+    monkeypatch.setitem(registry._extensions, "fake", (".fake",))
     (tmp_path / "in/sub").mkdir(parents=True)
     (tmp_path / "in/sub/ListRecords.fake").write_bytes(b"many")
     (tmp_path / "in/one.fake").write_bytes(b"single")
@@ -352,7 +361,9 @@ def test_multi_record_inputs_give_one_output_per_record(
     ]
     messages = [m for o in result.outcomes for m in o.messages]
     assert any("oai:example.org:gone): skipped: deleted record" in m for m in messages)
-    assert any(m.endswith(":7:1: error: no title [dc-title]") for m in messages)
+    assert any(m.endswith(":7:1: error: no title [parse]") for m in messages)
+    # The outcomes keep the problems as data, not strings.
+    assert [(i.rule, i.line) for i in result.issues] == [("parse", 7)]
 
 
 def test_safe_name() -> None:

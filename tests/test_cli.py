@@ -380,7 +380,7 @@ def test_validate_against_a_schema_file_the_user_names(tmp_path: Path) -> None:
     other = archmeta("validate", "--schema", str(schema), str(tei))
     assert other.returncode == 1
     first = other.stdout.splitlines()[0]
-    assert first.startswith(f"{tei}:4:") and "[xml-schema]" in first
+    assert first.startswith(f"{tei}:4:") and "[schema-invalid]" in first
 
 
 def test_a_schema_file_that_cannot_be_used_is_a_usage_error(tmp_path: Path) -> None:

@@ -23,7 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archmeta.errors import ArchmetaError, ParseError
-from archmeta.formats import FORMATS, FormatInfo
+from archmeta.formats import BUILTIN_FORMATS, get_format
+from archmeta.formats import Codec as FormatInfo
+
+FORMATS = {name: get_format(name) for name in BUILTIN_FORMATS}
 from archmeta.model import ArchivalRecord
 from archmeta.validation import validate
 from archmeta.xmlsafe import parse_xml
@@ -437,9 +440,8 @@ ATHERIS_HARNESS = textwrap.dedent(
 
     with atheris.instrument_imports(include=["archmeta"]):
         from archmeta.errors import ArchmetaError
-        from archmeta.formats import FORMATS
-        for info in FORMATS.values():
-            info.module
+        from archmeta.formats import BUILTIN_FORMATS, get_format
+        FORMATS = {name: get_format(name) for name in BUILTIN_FORMATS}
 
     NAMES = sorted(FORMATS)
 

@@ -17,7 +17,7 @@ SEED = ROOT.parent / "shared" / "seeds" / "wilson-118189.txt"
 
 def expected_files() -> dict[Path, str]:
     """Every golden file and the content the library produces for it."""
-    from archmeta.formats import FORMATS, text
+    from archmeta.formats import BUILTIN_FORMATS, get_format, text
 
     sources: dict[str, str] = {}
     if SEED.exists():
@@ -27,8 +27,8 @@ def expected_files() -> dict[Path, str]:
     files: dict[Path, str] = {}
     for name, source in sources.items():
         record = text.loads(source, source=name + ".txt")
-        for info in FORMATS.values():
-            files[EXAMPLES / (name + info.extension)] = info.dumps(record)
+        for codec in map(get_format, BUILTIN_FORMATS):
+            files[EXAMPLES / (name + codec.extension)] = codec.dumps(record)
     return files
 
 

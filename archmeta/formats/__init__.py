@@ -18,6 +18,7 @@ from ..errors import UsageError
 from .codec import Codec, CollectionItem, Decoded
 
 __all__ = [
+    "BUILTIN_FORMATS",
     "Codec",
     "CollectionItem",
     "Decoded",
@@ -47,6 +48,10 @@ _BUILTINS = (
     _Builtin("dcterms", "archmeta.formats.dc:dcterms", (".dcterms.xml",)),
     _Builtin("tei", "archmeta.formats.tei:codec", (".tei.xml",)),
 )
+
+
+#: The names of the formats archmeta itself ships, in a stable order.
+BUILTIN_FORMATS: tuple[str, ...] = tuple(b.name for b in _BUILTINS)
 
 
 def _load(target: str) -> Codec:

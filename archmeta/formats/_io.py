@@ -89,6 +89,26 @@ def write_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
         handle.write(data)
 
 
+def _umask() -> int:
+    # The umask can only be read by setting it; done once, before any worker thread writes.
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return _UMASK
+
+
+_UMASK: int | None = None
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits for an output: an existing file's own, else 0666 less the umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 @contextmanager
 def atomic_writer(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[IO[bytes]]:
     """A binary file that becomes ``path`` only when the ``with`` block ends without error.
@@ -100,6 +120,10 @@ def atomic_writer(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
     try:
+        # mkstemp creates the file 0600; the output gets the mode any new file would get (or
+        # keeps the mode of the file it replaces), so importers running as another user can
+        # read it.
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             yield handle
             if fsync:

@@ -34,6 +34,9 @@ class Decoded:
 
     ``record`` is None when no record could be built; ``issues`` holds everything the reader
     found (errors that stopped it, warnings about what was not kept), each with its place.
+    ``error`` is set when the document cannot be used: then ``record``, if any, is what the
+    reader made of the rest of the document (so that every problem can be reported at once),
+    never a record to convert.
     ``lines`` maps a field name to the line it was read from, when the format knows, so that
     rules about a field can point into the document. ``error`` is the exception that ended
     reading, kept so that :meth:`Codec.loads` raises what callers expect.
@@ -43,6 +46,11 @@ class Decoded:
     issues: list[Issue] = field(default_factory=list)
     lines: Mapping[str, int] = field(default_factory=dict)
     error: ArchmetaError | None = None
+
+    @property
+    def usable(self) -> ArchivalRecord | None:
+        """The record, when the document can be converted (no ``error``)."""
+        return self.record if self.error is None else None
 
     def locate(self, where: str) -> tuple[int, int] | None:
         """The (line, column) of a JSON Pointer's field in the document, when known."""

@@ -561,9 +561,9 @@ def read(data: str | bytes, source: str | None = None) -> Decoded:
                 text = _blank_section(text, exc.line)
                 continue
             return Decoded(None, issues, error=first)
-        if first is not None:
-            return Decoded(None, issues, dict(reader.lines_of), error=first)
-        return Decoded(record, issues, dict(reader.lines_of))
+        # With control characters or unknown sections read past, the record is what the rest of
+        # the document says (for the rules to check), and ``error`` says it cannot be used.
+        return Decoded(record, issues, dict(reader.lines_of), error=first)
     return Decoded(None, issues, error=first)
 
 

@@ -144,9 +144,12 @@ def _document_issues(
     decoded = codec.read(data, label)
     seen = {(i.line, i.column, i.message) for i in issues}
     found = [i for i in decoded.issues if (i.line, i.column, i.message) not in seen]
+    if decoded.usable is not None:
+        found = _tuned(found, settings)  # a profile tunes what a convertible record must meet
+    issues = _with_source(issues + found, label)
     if decoded.record is None:
-        return _with_source(issues + found, label)
-    return _with_source(issues + _tuned(found, settings), label) + check_record(
+        return issues
+    return issues + check_record(
         decoded.record, label, settings, decoded.locate, profile, codec.unavailable
     )
 

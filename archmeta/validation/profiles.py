@@ -46,6 +46,11 @@ class Profile(BaseModel):
     rules: Mapping[str, Setting] = Field(default_factory=dict)
     path: str | None = None
 
+    def __init__(self, name: str | None = None, /, **data: Any) -> None:
+        if name is not None:
+            data["name"] = name
+        super().__init__(**data)
+
     @field_validator("name")
     @classmethod
     def _strip_name(cls, value: str) -> str:

@@ -67,7 +67,7 @@ def test_stream_reports_records_deleted_and_bad_ones_without_stopping() -> None:
     assert [i.record is not None for i in items] == [True, False, False, False, True]
     assert items[0].set_specs == ["letters"]
     assert items[1].issues == [] and items[1].ok
-    assert [i.rule for i in items[2].issues] == ["dc-no-title"]
+    assert [i.rule for i in items[2].issues] == ["title-missing"]
     assert [i.rule for i in items[3].issues] == ["oai-not-dublin-core"]
     assert not items[2].ok and not items[3].ok
     assert all(i.line for item in items[2:4] for i in item.issues)

@@ -222,7 +222,7 @@ def test_an_invalid_paragraph_is_reported_at_its_own_line(record, line):
     # Used to name the first line of the section, or of the body's first paragraph.
     with pytest.raises(ParseError) as info:
         text.loads(record)
-    assert (info.value.rule, info.value.line) == ("text-invalid-value", line)
+    assert (info.value.rule, info.value.line) == ("value-invalid", line)
 
 
 def test_text_mode_file_with_bad_utf8_is_a_parse_error_with_its_place(tmp_path):

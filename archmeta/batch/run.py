@@ -1,0 +1,281 @@
+"""Running a batch: every job converted by :func:`archmeta.conversion.convert_input`, in a pool
+of worker processes, stopping cleanly on SIGINT and SIGTERM.
+
+Workers are started with the ``forkserver`` method where the platform has it (``spawn``
+elsewhere): forking the main process after it has started threads (a progress bar's monitor,
+say) is unsafe, and Python 3.12 and later warn about it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from ..conversion import FolderSink, Outcome, Settings, convert_input, same_file
+from ..errors import Issue
+from .planning import Job
+
+__all__ = ["BatchResult", "StopSignal", "available_cores", "convert_chunk", "convert_one", "run"]
+
+
+class StopSignal:
+    """A stop request: set by SIGINT/SIGTERM in this process, or through a shared event that
+    the main process sets for its workers. Workers stop between inputs and between records,
+    never in the middle of writing a file."""
+
+    def __init__(self, shared: Any = None) -> None:
+        self.shared = shared
+        self.signum: int | None = None
+
+    def request(self, signum: int, frame: FrameType | None = None) -> None:
+        """Ask for a stop (a signal handler)."""
+        self.signum = self.signum or signum
+        if self.shared is not None:
+            self.shared.set()
+
+    def __call__(self) -> bool:
+        return self.signum is not None or (self.shared is not None and self.shared.is_set())
+
+    @contextmanager
+    def handling_signals(self) -> Iterator[StopSignal]:
+        """SIGINT and SIGTERM request a stop while the block runs (the old handlers after)."""
+        previous = {sig: signal.signal(sig, self.request) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield self
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+@dataclass
+class BatchResult:
+    """The counts of a whole batch, and the outcomes worth reporting."""
+
+    converted: int = 0
+    failed: int = 0
+    skipped: int = 0
+    not_started: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    signal: int | None = None  # the signal that stopped the batch
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def records_per_second(self) -> float:
+        return self.converted / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def issues(self) -> list[Issue]:
+        """Every issue of every input, in input order."""
+        return [i for o in self.outcomes for i in o.issues]
+
+    def summary(self) -> str:
+        text = (
+            f"converted {self.converted}, failed {self.failed}, skipped {self.skipped} "
+            f"in {self.seconds:.2f} s ({self.records_per_second:.1f} records/s)"
+        )
+        if self.interrupted:
+            text += f"; interrupted, {self.not_started} input(s) not started"
+        return text
+
+
+def convert_one(job: Job, settings: Settings, stop: Callable[[], bool] = lambda: False) -> Outcome:
+    """Convert one planned job; every problem is caught and reported in the outcome."""
+    from ..formats import get_format
+
+    if job.error:
+        outcome = Outcome(job.input)
+        outcome.fail([Issue(job.error, rule="unreadable", source=job.input)], job.input)
+        return outcome
+    if job.conflict:
+        outcome = Outcome(job.input)
+        message = f"its output {job.output} is also the output of {job.conflict}"
+        outcome.fail([Issue(message, rule="output-conflict", source=job.input)], job.input)
+        return outcome
+    output = Path(job.output)
+    if output.exists() and same_file(output, job.input):
+        outcome = Outcome(job.input)
+        message = "the output would overwrite the input itself"
+        outcome.fail([Issue(message, rule="usage", source=job.input)], job.input)
+        return outcome
+    extension = get_format(settings.to_format).extension
+    stem = output.name[: -len(extension)] if output.name.endswith(extension) else output.stem
+    sink = FolderSink(output.parent, stem, extension, settings)
+    return convert_input(job.input, job.input, settings, sink, stop)
+
+
+# The stop request of a worker process, set by its initializer: the one piece of state a
+# pool worker keeps between the chunks it is given.
+_worker_stop = StopSignal()
+
+
+def _worker_init(shared: Any) -> None:
+    """In each worker: stop between inputs (never in the middle of one) when asked."""
+    global _worker_stop
+    _worker_stop = StopSignal(shared)
+    signal.signal(signal.SIGINT, _worker_stop.request)
+    signal.signal(signal.SIGTERM, _worker_stop.request)
+
+
+def convert_chunk(
+    jobs: Sequence[Job], settings: Settings, stop: Callable[[], bool] | None = None
+) -> tuple[int, list[Outcome]]:
+    """Convert some jobs in order; stop (marking the rest not done) when a stop is requested.
+
+    Returns the number of inputs that each gave exactly one output with nothing to report, and
+    the outcomes of the others (so that little travels back from the worker processes).
+    """
+    stopping = stop or _worker_stop
+    plain = 0
+    outcomes = []
+    for job in jobs:
+        if stopping():
+            outcomes.append(Outcome(job.input, done=False))
+            continue
+        outcome = convert_one(job, settings, stopping)
+        if outcome.converted == 1 and not (outcome.failed or outcome.skipped or outcome.events):
+            plain += 1
+        else:
+            outcomes.append(outcome)
+    return plain, outcomes
+
+
+def _chunks(jobs: Sequence[Job], size: int, spread: int = 1) -> Iterator[Sequence[Job]]:
+    """Chunks of consecutive jobs, taken in turn from ``spread`` equal parts of the list so that
+    workers running at the same time mostly write into different folders (two processes
+    creating files in one folder contend for it)."""
+    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    if spread <= 1 or len(chunks) < spread:
+        yield from chunks
+        return
+    part = -(-len(chunks) // spread)
+    for index in range(part):
+        for first in range(0, len(chunks), part):
+            if first + index < min(first + part, len(chunks)):
+                yield chunks[first + index]
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), else the machine's count."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def run(
+    jobs: Sequence[Job],
+    settings: Settings,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    report: Callable[[Outcome], None] | None = None,
+) -> BatchResult:
+    """Convert every job with ``workers`` processes (default: the number of cores).
+
+    ``progress`` is called with the number of inputs just finished, ``report`` with each
+    outcome worth reporting (a failure, a skip, several records). SIGINT and SIGTERM are
+    handled while this runs: the batch stops after the files being written and
+    ``interrupted`` is set in the result.
+    """
+    workers = workers or available_cores()
+    result = BatchResult()
+    started = time.perf_counter()
+    stop = StopSignal()
+
+    def collect(chunk: tuple[int, Iterable[Outcome]]) -> None:
+        plain, outcomes = chunk
+        result.converted += plain
+        finished = plain
+        for outcome in outcomes:
+            result.outcomes.append(outcome)
+            if not outcome.done:
+                result.not_started += 1
+                continue
+            finished += 1
+            result.converted += outcome.converted
+            result.failed += outcome.failed
+            result.skipped += outcome.skipped
+            if report and outcome.events:
+                report(outcome)
+        if progress and finished:
+            progress(finished)
+
+    with stop.handling_signals():
+        try:
+            if workers <= 1 or len(jobs) <= 1:
+                for job in jobs:
+                    collect(convert_chunk([job], settings, stop))
+            else:
+                _run_pool(jobs, settings, min(workers, len(jobs)), collect, stop)
+        finally:
+            if result.converted and not settings.fsync and hasattr(os, "sync"):
+                os.sync()  # one flush to disk for the whole batch
+            result.interrupted = stop()
+            result.signal = stop.signum
+            result.seconds = time.perf_counter() - started
+    return result
+
+
+def _pool_context() -> Any:
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        # The server imports these once; each worker forked from it starts with them loaded.
+        context.set_forkserver_preload(["archmeta.batch.run", "archmeta.formats"])
+    return context
+
+
+def _run_pool(
+    jobs: Sequence[Job],
+    settings: Settings,
+    workers: int,
+    collect: Callable[[tuple[int, Iterable[Outcome]]], None],
+    stop: StopSignal,
+) -> None:
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    context = _pool_context()
+    shared = context.Event()
+    stop.shared = shared
+    size = max(1, min(64, len(jobs) // (workers * 8)))
+    pending_chunks = _chunks(jobs, size, spread=workers)
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_init, initargs=(shared,)
+    ) as pool:
+        running: set[Any] = set()
+        order: dict[Any, Sequence[Job]] = {}
+        exhausted = False
+        while True:
+            while not exhausted and not stop() and len(running) < workers * 2:
+                chunk = next(pending_chunks, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                future = pool.submit(convert_chunk, chunk, settings)
+                running.add(future)
+                order[future] = chunk
+            if not running:
+                break
+            done, running = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = order.pop(future)
+                try:
+                    collect(future.result())
+                except Exception as exc:  # a worker died: its inputs are failures, not lost
+                    lost = []
+                    for job in chunk:
+                        outcome = Outcome(job.input)
+                        message = f"worker failed: {exc}"
+                        outcome.fail([Issue(message, rule="internal-error")], job.input)
+                        lost.append(outcome)
+                    collect((0, lost))
+        if stop():
+            collect((0, [Outcome(j.input, done=False) for chunk in pending_chunks for j in chunk]))
