@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from .errors import ArchmetaError, UsageError
+from .errors import UsageError
 
 if TYPE_CHECKING:
     from .batch import Outcome, Settings
@@ -174,7 +174,7 @@ def _convert_batch(
 ) -> None:
     import signal
 
-    from .batch import Outcome, Skip, plan, run
+    from .batch import Skip, plan, run
 
     todo = plan(inputs, settings.to_format, out_dir, settings.from_format)
     try:

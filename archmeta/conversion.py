@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 __all__ = [
     "FileSink",
     "FolderSink",
-    "OutputUsageError",
     "Outcome",
+    "OutputUsageError",
     "Settings",
     "SeveralRecords",
     "Sink",
@@ -148,7 +148,7 @@ class Sink(ABC):
         """Write one record's output: ``identifier`` is its container identifier (if any),
         ``number`` its place in the input, ``single`` true when the input holds it alone."""
 
-    def close(self, outcome: Outcome) -> None:
+    def close(self, outcome: Outcome) -> None:  # noqa: B027 - most sinks have nothing to do
         """Called once the input is done (and only when it ended without error)."""
 
 

@@ -333,7 +333,9 @@ class FakeContainer(Codec):
             return
         yield CollectionItem("oai:digitalarchive.wilsoncenter.org:118189", None, record=record)
         yield CollectionItem("oai:example.org:gone", None, deleted=True)
-        yield CollectionItem("oai:example.org:bad", None, issues=[Issue("no title", "parse", line=7)])
+        yield CollectionItem(
+            "oai:example.org:bad", None, issues=[Issue("no title", "parse", line=7)]
+        )
         yield CollectionItem(None, None, record=record)
         yield CollectionItem("oai:digitalarchive.wilsoncenter.org:118189", None, record=record)
 

@@ -25,8 +25,6 @@ from hypothesis import strategies as st
 from archmeta.errors import ArchmetaError, ParseError
 from archmeta.formats import BUILTIN_FORMATS, get_format
 from archmeta.formats import Codec as FormatInfo
-
-FORMATS = {name: get_format(name) for name in BUILTIN_FORMATS}
 from archmeta.model import ArchivalRecord
 from archmeta.validation import validate
 from archmeta.xmlsafe import parse_xml
@@ -36,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 EXAMPLES = ROOT / "examples"
 FAST = 1.0  # seconds: every hostile input is refused well within this
+
+FORMATS = {name: get_format(name) for name in BUILTIN_FORMATS}
 
 
 def xml_formats() -> list[FormatInfo]:

@@ -1,22 +1,53 @@
-"""Rewrite the generated table in docs/crosswalk.md (``python -m tools.make_docs``)."""
+"""Write the generated parts of docs/ from the code: the rule table of docs/validation.md.
+
+Run ``python tools/make_docs.py`` after changing a rule; ``tests/test_docs_generated.py``
+fails while a generated part differs from what the code gives.
+"""
 
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from archmeta.crosswalk import render_markdown
-
-DOC = Path(__file__).resolve().parent.parent / "docs" / "crosswalk.md"
-BEGIN = "<!-- table generated from archmeta/crosswalk.py: python -m tools.make_docs -->\n"
-END = "<!-- end of generated table -->\n"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 
 
-def main() -> None:
-    text = DOC.read_text(encoding="utf-8")
-    head, _, rest = text.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    DOC.write_text(head + BEGIN + render_markdown() + END + tail, encoding="utf-8")
+def _rules() -> str:
+    from archmeta.validation.registry import render_markdown
+
+    return render_markdown()
+
+
+#: (file, block name, renderer): the text between ``<!-- NAME:start ... -->`` and
+#: ``<!-- NAME:end -->`` is the renderer's output.
+BLOCKS: list[tuple[Path, str, Callable[[], str]]] = [
+    (DOCS / "validation.md", "rules", _rules),
+]
+
+
+def expected_files() -> dict[Path, str]:
+    """Each generated document and the content the code gives for it."""
+    files: dict[Path, str] = {}
+    for path, name, render in BLOCKS:
+        text = files.get(path) or path.read_text(encoding="utf-8")
+        pattern = re.compile(rf"(<!-- {name}:start[^>]*-->\n).*?(<!-- {name}:end -->)", re.DOTALL)
+        if not pattern.search(text):
+            raise SystemExit(f"{path}: no <!-- {name}:start --> ... <!-- {name}:end --> block")
+        block = render()
+        files[path] = pattern.sub(lambda m, b=block: m.group(1) + b + m.group(2), text)
+    return files
+
+
+def main() -> int:
+    for path, content in expected_files().items():
+        if path.read_text(encoding="utf-8") != content:
+            path.write_text(content, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

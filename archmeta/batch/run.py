@@ -46,7 +46,9 @@ class StopSignal:
     @contextmanager
     def handling_signals(self) -> Iterator[StopSignal]:
         """SIGINT and SIGTERM request a stop while the block runs (the old handlers after)."""
-        previous = {sig: signal.signal(sig, self.request) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {
+            sig: signal.signal(sig, self.request) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
             yield self
         finally:

@@ -48,12 +48,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DCTERMS_NS",
-    "DublinCoreCodec",
     "DC_NS",
     "FLAVOURS",
     "NSMAP",
     "OAI_DC_NS",
     "XSI_NS",
+    "DublinCoreCodec",
     "dcterms",
     "dump",
     "dumps",

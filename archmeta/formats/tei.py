@@ -51,10 +51,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIELD_PATHS",
-    "TeiCodec",
-    "codec",
     "SCHEMA_NAME",
     "TEI_NS",
+    "TeiCodec",
+    "codec",
     "dump",
     "dumps",
     "load",

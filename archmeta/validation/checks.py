@@ -30,7 +30,8 @@ def _reversed_range(text: str) -> tuple[str, str] | None:
 @rule(
     "date-unreadable",
     "warning",
-    "The date as written cannot be normalized to EDTF (it is kept as written).",
+    "The date as written cannot be normalized to EDTF ('undated', 'sometime'); the text is kept "
+    "as written. As an error when a record's EDTF value itself is impossible (1962-13-45).",
     '{"title": "Cable", "date": {"text": "sometime before the harvest"}}',
 )
 def date_readable(r: ArchivalRecord) -> Iterator[Finding]:
@@ -41,7 +42,7 @@ def date_readable(r: ArchivalRecord) -> Iterator[Finding]:
 @rule(
     "date-future",
     "error",
-    "The date lies after today.",
+    "The date (its earliest possible day) lies after today.",
     '{"title": "Cable", "date": {"text": "2999", "edtf": "2999"}}',
 )
 def date_not_future(r: ArchivalRecord) -> Iterator[Finding]:
@@ -57,7 +58,7 @@ def date_not_future(r: ArchivalRecord) -> Iterator[Finding]:
 @rule(
     "date-range-order",
     "error",
-    "A date range ends before it starts ('1965-1962').",
+    "A date range ends before it starts: '1965-1962' written, or an EDTF 1965/1962.",
     '{"title": "Cable", "date": {"text": "1965-1962"}}',
 )
 def date_range_order(r: ArchivalRecord) -> Iterator[Finding]:
@@ -83,7 +84,7 @@ def date_range_order(r: ArchivalRecord) -> Iterator[Finding]:
 @rule(
     "language-unknown",
     "warning",
-    "A language name could not be resolved to an ISO 639 code.",
+    "A language name could not be resolved to an ISO 639 code ('Xyzzyish').",
     '{"title": "Cable", "languages": [{"name": "Old Wilsonian"}]}',
 )
 def languages_known(r: ArchivalRecord) -> Iterator[Finding]:
@@ -99,7 +100,7 @@ def languages_known(r: ArchivalRecord) -> Iterator[Finding]:
 @rule(
     "language-code-invalid",
     "error",
-    "A language code is not a registered ISO 639 / BCP 47 code.",
+    "A language code is malformed or not a registered ISO 639 / BCP 47 code (zh_CN, zz).",
     '{"title": "Cable", "languages": [{"name": "Wilsonian", "code": "zz"}]}',
 )
 def language_codes_valid(r: ArchivalRecord) -> Iterator[Finding]:
@@ -143,7 +144,8 @@ def url_problem(url: str) -> str | None:
 @rule(
     "url-malformed",
     "error",
-    "The URL is not a well-formed absolute URL (scheme, and a host for http/https/ftp).",
+    "The URL is not a well-formed absolute URL: no scheme, no host for http/https/ftp, a bad "
+    "port or host name, white space.",
     '{"title": "Cable", "url": "https:///document/118189"}',
 )
 def url_well_formed(r: ArchivalRecord) -> Iterator[Finding]:
@@ -153,7 +155,7 @@ def url_well_formed(r: ArchivalRecord) -> Iterator[Finding]:
             yield "/url", problem
 
 
-@rule("title-missing", "error", "The record has no title.", '{"title": ""}')
+@rule("title-missing", "error", "The record has no title (or an empty one).", '{"title": ""}')
 def title_present(r: ArchivalRecord) -> Iterator[Finding]:
     if not (r.title or "").strip():
         yield "/title", "the record has no title"
@@ -173,8 +175,8 @@ def title_one_line(r: ArchivalRecord) -> Iterator[Finding]:
 @rule(
     "control-character",
     "error",
-    "A value holds a control character that XML 1.0 cannot carry (U+0000-U+001F other than "
-    "TAB and newline, U+FFFE, U+FFFF).",
+    "A value holds a control character that XML 1.0 cannot carry: U+0000-U+001F other than "
+    "TAB and newline, U+FFFE, U+FFFF (carriage returns in text files are newlines).",
     '{"title": "Cable\\u0007"}',
 )
 def no_control_characters(r: ArchivalRecord) -> Iterator[Finding]:
@@ -197,7 +199,7 @@ def no_control_characters(r: ArchivalRecord) -> Iterator[Finding]:
 @rule(
     "translator-missing",
     "warning",
-    "Contents lists a translation but the record names no translator.",
+    "Contents lists a translation ('English Translation') but the record names no translator.",
     '{"title": "Cable", "contents": ["Translation - English"]}',
     needs=frozenset({"translators"}),
 )
@@ -212,7 +214,8 @@ _TITLE_WORDS = re.compile(r"\w+")
 @rule(
     "citation-mismatch",
     "warning",
-    "The citation's title or date differs from the record's.",
+    "The citation's quoted title differs from the record's title (compared word by word, "
+    "ignoring case and punctuation), or the citation does not mention the date as written.",
     '{"title": "Cable", "citation": "\\"Letter to Kim\\", April 30, 1962, Archive."}',
 )
 def citation_consistent(r: ArchivalRecord) -> Iterator[Finding]:

@@ -1,5 +1,6 @@
-"""The reader rules: problems the codecs find while reading, declared here with their meaning
-and an example so that profiles can tune them and ``docs/validation.md`` lists them.
+"""The reader rules: problems the codecs find while reading (and conversion finds while
+writing), declared here with their meaning and an example so that profiles can tune them and
+``docs/validation.md`` lists them.
 
 An example of ``example_format`` "" is told by its content; an example that a string cannot
 show (bad bytes, a file that cannot be opened) is prose, marked by ``example_format`` None in
@@ -30,8 +31,10 @@ _OAI = (
 declare(
     "unknown-element",
     "error",
-    "The document holds a section, key or element that archmeta does not know (text: an "
-    "unknown **Section:**; JSON: an unknown key; XML: an element no field maps to).",
+    "The document holds something archmeta does not know: an unknown **Section:** before the "
+    "body of a text record, an unknown key in JSON (both make the document unreadable), an "
+    "element of Dublin Core that is foreign or has no archmeta field (ignored by the reader: a "
+    "warning unless a profile sets this rule).",
     '{"title": "Cable", "summery": "A cable."}',
 )
 declare(
@@ -41,7 +44,9 @@ declare(
     '{"title": "Cable"}',
     example_profile="dc-minimal",
 )
-declare("value-type", "error", "A value has the wrong type (a number for text, ...).", '{"title": 3}')
+declare(
+    "value-type", "error", "A value has the wrong type (a number for text, ...).", '{"title": 3}'
+)
 declare(
     "value-missing",
     "error",
@@ -76,9 +81,7 @@ declare(
     "",
 )
 declare("format-unknown", "error", "The input's format cannot be told.", "Just some words.", "")
-declare(
-    "parse", "error", "The document cannot be read.", "a document a codec could not read", ""
-)
+declare("parse", "error", "The document cannot be read.", "a document a codec could not read", "")
 declare(
     "schema-invalid",
     "error",
@@ -192,8 +195,7 @@ declare(
     "warning",
     "A TEI date attribute is not a valid date and was ignored.",
     _TEI.format(
-        header='<profileDesc><creation><date when="1962-13">Spring</date></creation>'
-        "</profileDesc>",
+        header='<profileDesc><creation><date when="1962-13">Spring</date></creation></profileDesc>',
         body="<p>Text.</p>",
     ),
     "tei",
@@ -202,8 +204,9 @@ declare(
     "dc-extra-value",
     "warning",
     "A Dublin Core element that maps to a one-value field is repeated; the extra is ignored.",
-    _OAI_DC.format("<dc:title>Cable</dc:title><dc:publisher>A</dc:publisher>"
-                   "<dc:publisher>B</dc:publisher>"),
+    _OAI_DC.format(
+        "<dc:title>Cable</dc:title><dc:publisher>A</dc:publisher><dc:publisher>B</dc:publisher>"
+    ),
     "oai_dc",
 )
 declare(
@@ -280,7 +283,48 @@ declare(
     "oai_dc",
 )
 
+# Conversion (archmeta convert, batches): problems of writing, not of the record.
+declare(
+    "write-failed",
+    "error",
+    "An output could not be written (no space left, no permission, a closed pipe).",
+    "converting into a folder on a full disk",
+    "",
+)
+declare(
+    "output-conflict",
+    "error",
+    "Two inputs would be written to the same output; neither is written over the other.",
+    "cable.txt and cable.json in one folder, both converted to cable.tei.xml",
+    "",
+)
+declare(
+    "usage",
+    "error",
+    "An input of a batch cannot be converted as asked (its output would overwrite it, ...).",
+    "a batch whose output folder holds one of its inputs under the output's name",
+    "",
+)
+declare(
+    "internal-error",
+    "error",
+    "archmeta failed on this input (a bug: please report it with the input).",
+    "an input that makes a codec raise an unexpected exception",
+    "",
+)
+
 #: Rules whose example is prose: a string cannot show the problem (bytes, files, sizes).
 UNTESTABLE = frozenset(
-    {"encoding", "input-too-large", "unreadable", "parse", "text-syntax", "dc-several-records"}
+    {
+        "encoding",
+        "input-too-large",
+        "unreadable",
+        "parse",
+        "text-syntax",
+        "dc-several-records",
+        "write-failed",
+        "output-conflict",
+        "usage",
+        "internal-error",
+    }
 )

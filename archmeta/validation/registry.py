@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..errors import Severity, UsageError
 from ..model import ArchivalRecord
 
-__all__ = ["RULES", "Check", "Finding", "Rule", "declare", "rule"]
+__all__ = ["RULES", "Check", "Finding", "Rule", "declare", "render_markdown", "rule"]
 
 #: One finding of a record rule: the JSON Pointer of the value, and what is wrong with it.
 Finding = tuple[str, str]
@@ -85,3 +85,30 @@ def declare(
 ) -> None:
     """Declare a reader rule: a problem the codecs report while reading."""
     _add(Rule(id, severity, summary, example, example_format, example_profile=example_profile))
+
+
+def render_markdown() -> str:
+    """The registry as Markdown: a table of every rule, then each rule's example (the part of
+    ``docs/validation.md`` between its ``rules`` markers)."""
+    rows = [
+        "| id | default | found by | meaning |",
+        "|----|---------|----------|---------|",
+    ]
+    for entry in RULES.values():
+        found_by = "the rules" if entry.kind == "record" else "the reader"
+        rows.append(f"| `{entry.id}` | {entry.severity} | {found_by} | {entry.summary} |")
+    rows += ["", "### An example of each", ""]
+    for entry in RULES.values():
+        where = f" ({entry.example_format})" if entry.example_format else ""
+        profile = f", with the profile `{entry.example_profile}`" if entry.example_profile else ""
+        example = entry.example
+        if entry.example_format == "" and not example.startswith(("{", "<", "*")):
+            rows.append(f"- `{entry.id}`: {example}.")
+        elif "\n" in example.strip() or len(example) > 70:
+            fence = "xml" if example.startswith("<") else "text"
+            rows += [f"- `{entry.id}`{where}{profile}:", "", f"  ```{fence}"]
+            rows += [f"  {line}" if line else "" for line in example.rstrip("\n").split("\n")]
+            rows += ["  ```", ""]
+        else:
+            rows.append(f"- `{entry.id}`{where}{profile}: `{example}`")
+    return "\n".join(rows).rstrip("\n") + "\n"
