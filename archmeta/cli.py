@@ -199,12 +199,16 @@ def _convert_batch(
             else:
                 click.echo(event.format(), err=True)
 
+    def advance(count: int) -> None:
+        if bar is not None:
+            bar.update(count)
+
     try:
         result = run(
             todo,
             settings,
             workers=jobs,
-            progress=bar.update if bar is not None else None,
+            progress=advance if bar is not None else None,
             report=report,
         )
     finally:

@@ -54,7 +54,8 @@ def _package_schemas() -> Any:
 
 def schema_text(name: str) -> str:
     """The text of a schema shipped with the package (e.g. ``archival-record.schema.json``)."""
-    return (_package_schemas() / name).read_text(encoding="utf-8")
+    text: str = (_package_schemas() / name).read_text(encoding="utf-8")
+    return text
 
 
 def schema_path(name: str) -> Path:
@@ -95,4 +96,4 @@ def write_schemas(top_level: Path | None = None) -> list[Path]:
 
 if __name__ == "__main__":  # python -m archmeta.schema
     for path in write_schemas():
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {path}", file=sys.stderr)  # noqa: T201 - a command

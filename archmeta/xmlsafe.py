@@ -46,7 +46,22 @@ def make_parser(encoding: str | None = None) -> etree.XMLParser:
     document's own encoding declaration)."""
     from lxml import etree
 
-    return etree.XMLParser(encoding=encoding, **XML_PARSER_OPTIONS)
+    options = XML_PARSER_OPTIONS
+    # Spelled out (not **options) so that a type checker sees each pinned flag.
+    return etree.XMLParser(
+        encoding=encoding,
+        resolve_entities=options["resolve_entities"],
+        no_network=options["no_network"],
+        load_dtd=options["load_dtd"],
+        dtd_validation=options["dtd_validation"],
+        huge_tree=options["huge_tree"],
+        remove_blank_text=options["remove_blank_text"],
+        remove_comments=options["remove_comments"],
+        remove_pis=options["remove_pis"],
+        strip_cdata=options["strip_cdata"],
+        attribute_defaults=options["attribute_defaults"],
+        recover=options["recover"],
+    )
 
 
 def reject_entity_declarations(root: etree._Element, source: str | None) -> None:

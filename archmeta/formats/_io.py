@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
@@ -73,9 +75,12 @@ def write_text(target: PathOrFile, text: str) -> None:
     if isinstance(target, (str, os.PathLike)):
         write_atomic(Path(target), text.encode("utf-8"))
         return
+    if isinstance(target, io.TextIOBase):
+        target.write(text)
+        return
     try:
-        target.write(text)  # type: ignore[arg-type]
-    except TypeError:
+        target.write(text)  # type: ignore[call-overload]
+    except TypeError:  # a binary file
         target.write(text.encode("utf-8"))  # type: ignore[arg-type]
 
 
@@ -131,10 +136,8 @@ def atomic_writer(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 

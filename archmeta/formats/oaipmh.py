@@ -65,7 +65,7 @@ OAI_PMH_SCHEMA_LOCATION = f"{OAI_NS} http://www.openarchives.org/OAI/2.0/OAI-PMH
 def _iterparse_options() -> dict[str, Any]:
     from ..xmlsafe import XML_PARSER_OPTIONS
 
-    return {k: v for k, v in XML_PARSER_OPTIONS.items()}
+    return dict(XML_PARSER_OPTIONS)
 
 
 def _check_dtd(element: etree._Element, source: str | None) -> None:
@@ -119,7 +119,7 @@ def _item(record_el: etree._Element, source: str | None) -> CollectionItem:
     ):
         item.issues.append(
             Issue(
-                f"the metadata ({container.tag}) is not Dublin Core",
+                f"the metadata ({container.tag!s}) is not Dublin Core",
                 "oai-not-dublin-core",
                 line=container.sourceline,
                 source=label,
@@ -302,7 +302,7 @@ def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
 def _leaf(name: str, text: str, attrib: dict[str, str] | None = None) -> etree._Element:
     from lxml import etree
 
-    element = etree.Element(f"{{{OAI_NS}}}{name}", attrib=attrib or {}, nsmap={None: OAI_NS})  # type: ignore[dict-item]
+    element = etree.Element(f"{{{OAI_NS}}}{name}", attrib=attrib or {}, nsmap={None: OAI_NS})
     element.text = text
     return element
 
@@ -318,7 +318,7 @@ def _record_element(
 ) -> etree._Element:
     from lxml import etree
 
-    record_el = etree.Element(_RECORD, nsmap={None: OAI_NS})  # type: ignore[dict-item]
+    record_el = etree.Element(_RECORD, nsmap={None: OAI_NS})
     header = etree.SubElement(record_el, _HEADER)
     if deleted:
         header.set("status", "deleted")
