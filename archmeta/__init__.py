@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
 
 _LAZY = {
     "ArchivalRecord": "archmeta.model",
@@ -29,18 +28,34 @@ _LAZY = {
     "parse_citation": "archmeta.citation",
     "parse_inline": "archmeta.segments",
     "validate": "archmeta.validation",
+    "iter_issues": "archmeta.validation",
+    "is_valid": "archmeta.validation",
+    "Report": "archmeta.validation",
+    "Profile": "archmeta.validation",
+    "load_profile": "archmeta.validation",
+    "get_format": "archmeta.formats",
+    "format_names": "archmeta.formats",
+    "Codec": "archmeta.formats",
 }
 
 __all__ = [
     "ArchivalDate",
     "ArchivalRecord",
     "ArchmetaError",
+    "Codec",
     "Issue",
     "Language",
     "ParseError",
+    "Profile",
+    "Report",
     "UsageError",
     "ValidationError",
     "__version__",
+    "format_names",
+    "get_format",
+    "is_valid",
+    "iter_issues",
+    "load_profile",
     "normalize_date",
     "parse_citation",
     "parse_inline",
@@ -48,15 +63,26 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    __version__: str
     from .citation import parse_citation
     from .dates import normalize_date
     from .errors import ArchmetaError, Issue, ParseError, UsageError, ValidationError
     from .model import ArchivalDate, ArchivalRecord, Language
     from .segments import parse_inline
-    from .validation import validate
+    from .formats import Codec, format_names, get_format
+    from .validation import Profile, Report, is_valid, iter_issues, load_profile, validate
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # one version source: the package metadata (pyproject.toml)
+        from importlib.metadata import version
+
+        globals()[name] = value = version("archmeta")
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'archmeta' has no attribute {name!r}")
