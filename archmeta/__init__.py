@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-
 _LAZY = {
     "ArchivalRecord": "archmeta.model",
     "ArchivalDate": "archmeta.model",
@@ -67,9 +66,9 @@ if TYPE_CHECKING:
     from .citation import parse_citation
     from .dates import normalize_date
     from .errors import ArchmetaError, Issue, ParseError, UsageError, ValidationError
+    from .formats import Codec, format_names, get_format
     from .model import ArchivalDate, ArchivalRecord, Language
     from .segments import parse_inline
-    from .formats import Codec, format_names, get_format
     from .validation import Profile, Report, is_valid, iter_issues, load_profile, validate
 
 

@@ -79,7 +79,9 @@ def main() -> None:
     metavar="N",
     help="Parallel worker processes for --out (default: the number of cores).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress bar and no skip notes; the summary stays."
+)
 @click.option(
     "--fsync",
     is_flag=True,
@@ -174,9 +176,11 @@ def _convert_batch(
 ) -> None:
     import signal
 
-    from .batch import Skip, plan, run
+    from .batch import available_cores, plan, run
+    from .conversion import EXISTS, Skip
 
-    todo = plan(inputs, settings.to_format, out_dir, settings.from_format)
+    workers = jobs or available_cores()
+    todo = plan(inputs, settings.to_format, out_dir, settings.from_format, parts=workers)
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -188,10 +192,15 @@ def _convert_batch(
         from tqdm import tqdm
 
         tqdm.monitor_interval = 0  # no monitor thread: nothing runs beside the pool's start
-        bar = tqdm(total=len(todo), unit="file", file=sys.stderr, dynamic_ncols=True)
+        bar = tqdm(total=todo.records, unit="record", file=sys.stderr, dynamic_ncols=True)
+    existing = 0
 
     def report(outcome: Outcome) -> None:
+        nonlocal existing
         for event in outcome.events:
+            if isinstance(event, Skip) and event.reason == EXISTS:
+                existing += 1  # said once, in the summary: a rerun may skip thousands
+                continue
             if quiet and isinstance(event, Skip):
                 continue
             if bar is not None:
@@ -207,15 +216,25 @@ def _convert_batch(
         result = run(
             todo,
             settings,
-            workers=jobs,
+            workers=workers,
             progress=advance if bar is not None else None,
             report=report,
         )
     finally:
         if bar is not None:
             bar.close()
-    if not quiet:
-        click.echo(f"archmeta: {result.summary()}", err=True)
+    if existing:
+        click.echo(
+            f"archmeta: skipped {existing:,} existing output(s) (use --force to overwrite them)",
+            err=True,
+        )
+    if todo.passed_over and not quiet:
+        click.echo(
+            f"archmeta: passed over {len(todo.passed_over):,} file(s) that are not records "
+            f"(such as {todo.passed_over[0]}); name their format with --from to convert them",
+            err=True,
+        )
+    click.echo(f"archmeta: {result.summary()}", err=True)
     if result.interrupted:
         sys.exit(128 + (result.signal or signal.SIGINT))
     sys.exit(1 if result.failed else 0)

@@ -3,8 +3,8 @@ that every batch worker takes for each of its inputs.
 
 An input is read (:mod:`archmeta.sources`), its codec reads its record, or streams the records
 of a container (an OAI-PMH response), each record is written by the target codec, and each
-output goes to a :class:`Sink`: one file or standard output (:class:`FileSink`), or a folder
-with one file per record (:class:`FolderSink`). Everything that happens is kept in an
+output goes to a :class:`Sink`: one file or standard output (:class:`FileSink`), or the
+paths a batch planned (:class:`PlannedSink`). Everything that happens is kept in an
 :class:`Outcome` as data: :class:`~archmeta.errors.Issue` objects and :class:`Skip` notes.
 """
 
@@ -15,7 +15,7 @@ import os
 import re
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from .formats.codec import Codec, CollectionItem
 
 __all__ = [
+    "EXISTS",
     "FileSink",
-    "FolderSink",
     "Outcome",
     "OutputUsageError",
     "Settings",
@@ -35,6 +35,7 @@ __all__ = [
     "Sink",
     "Skip",
     "convert_input",
+    "output_name",
     "safe_name",
 ]
 
@@ -111,85 +112,86 @@ class SeveralRecords(OutputUsageError):
 # ---------------------------------------------------------------------------------- sinks
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Characters an identifier may hold that a file name shows as "_" without losing which
+# identifier it was: the separators of OAI and URL identifiers.
+_PLAIN = re.compile(r"[A-Za-z0-9._:/ -]*")
+# Names Windows reserves whatever their extension ("con.json" cannot be created there).
+_RESERVED = re.compile(r"(?i)(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\..*)?")
 
 
 def safe_name(identifier: str, limit: int = 150) -> str:
-    """A portable file name (no extension) for an identifier.
+    """A portable file name (no extension) for an identifier, the same on every run.
 
     ``oai:digitalarchive.wilsoncenter.org:118189`` becomes
-    ``oai_digitalarchive.wilsoncenter.org_118189``; long names are cut and given a short hash
-    so that they stay distinct.
+    ``oai_digitalarchive.wilsoncenter.org_118189``. An identifier with other characters
+    (non-Latin scripts, say) keeps its Latin part and gets a short hash of the whole, so that
+    ``oai:x:дом`` and ``oai:x:кот`` stay distinct; so does one cut to ``limit`` characters
+    (the file name, its extension and a temporary suffix stay within 255 bytes). A name that
+    Windows reserves (``con``, ``aux``, ``nul``, ``com1``...) gets a final ``_``.
 
     >>> safe_name("oai:archive.org:a/b c")
     'oai_archive.org_a_b_c'
+    >>> safe_name("oai:x:дом") != safe_name("oai:x:кот")
+    True
     """
     name = _SAFE.sub("_", identifier).strip("._-") or "record"
-    if len(name) > limit:
+    if len(name) > limit or not _PLAIN.fullmatch(identifier):
         import hashlib
 
         digest = hashlib.sha1(identifier.encode("utf-8")).hexdigest()[:10]
         name = name[:limit].rstrip("._-") + "-" + digest
+    if _RESERVED.fullmatch(name):
+        name += "_"
     return name
+
+
+def output_name(identifier: str | None, stem: str, number: int) -> str:
+    """The file name (no extension) of a container's record: its identifier made safe, or
+    the container's name and the record's position when it has no identifier."""
+    return safe_name(identifier) if identifier else f"{stem}-{number:05d}"
 
 
 class Sink(ABC):
     """Where the outputs of one input go."""
 
     @abstractmethod
-    def put(
-        self,
-        identifier: str | None,
-        number: int,
-        single: bool,
-        text: str,
-        where: str,
-        outcome: Outcome,
-    ) -> None:
-        """Write one record's output: ``identifier`` is its container identifier (if any),
-        ``number`` its place in the input, ``single`` true when the input holds it alone."""
+    def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
+        """Write the output of the input's record at 1-based position ``number``."""
 
     def close(self, outcome: Outcome) -> None:  # noqa: B027 - most sinks have nothing to do
         """Called once the input is done (and only when it ended without error)."""
 
 
-class FolderSink(Sink):
-    """One file per record in a folder: the record of a one-record input is named ``stem``;
-    the records of a container are named after their identifiers (``stem-00004`` without one).
-    An existing file is skipped unless ``force``."""
+#: The reason an output is skipped when it exists (counted, not printed one by one).
+EXISTS = "exists (use --force to overwrite it)"
 
-    def __init__(self, folder: Path, stem: str, extension: str, settings: Settings) -> None:
-        self.folder = folder
-        self.stem = stem
-        self.extension = extension
+
+class PlannedSink(Sink):
+    """Outputs at the paths a batch planned: ``plan`` maps a record's position to its output
+    path and, when other inputs or records want the same path, to those owners (a conflict:
+    the record is not written). An existing file is skipped unless ``settings.force``."""
+
+    def __init__(self, plan: Mapping[int, tuple[str, str | None]], settings: Settings) -> None:
+        self.plan = plan
         self.settings = settings
-        self.used: dict[str, int] = {}
         self.made: set[Path] = set()
 
-    def name_for(self, identifier: str | None, number: int, single: bool) -> str:
-        if single:
-            name = self.stem
-        elif identifier:
-            name = safe_name(identifier)
-        else:
-            name = f"{self.stem}-{number:05d}"
-        count = self.used.get(name, 0) + 1
-        self.used[name] = count
-        return name if count == 1 else f"{name}-{count}"
-
-    def put(
-        self,
-        identifier: str | None,
-        number: int,
-        single: bool,
-        text: str,
-        where: str,
-        outcome: Outcome,
-    ) -> None:
+    def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
         from .formats import _io
 
-        output = self.folder / (self.name_for(identifier, number, single) + self.extension)
+        planned = self.plan.get(number)
+        if planned is None:
+            message = "the input changed after the batch was planned; run it again"
+            outcome.fail([Issue(message, rule="usage")], where)
+            return
+        path, conflict = planned
+        if conflict is not None:
+            message = f"its output {path} is also the output of {conflict}; neither is written"
+            outcome.fail([Issue(message, rule="output-conflict")], where)
+            return
+        output = Path(path)
         if not self.settings.force and output.exists():
-            outcome.skip(str(output), "exists (use --force to overwrite it)")
+            outcome.skip(str(output), EXISTS)
             return
         try:
             if output.parent not in self.made:
@@ -213,15 +215,7 @@ class FileSink(Sink):
         self.stdout = stdout
         self.pending: str | None = None
 
-    def put(
-        self,
-        identifier: str | None,
-        number: int,
-        single: bool,
-        text: str,
-        where: str,
-        outcome: Outcome,
-    ) -> None:
+    def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
         if self.pending is not None:
             how = "save it to a file and convert that" if self.name == "<stdin>" else "convert it"
             raise SeveralRecords(
@@ -262,7 +256,11 @@ def _write_failure(output: Path | str, exc: OSError) -> Issue:
 
 
 def _items(
-    codec: Codec, data: bytes | str | None, path: str | None, name: str
+    codec: Codec,
+    data: bytes | str | None,
+    path: str | None,
+    name: str,
+    numbers: Collection[int] | None,
 ) -> Iterator[CollectionItem]:
     stream: str | IO[bytes]
     if data is None:
@@ -270,7 +268,7 @@ def _items(
         stream = path
     else:
         stream = io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data)
-    return codec.iter_records(stream, name)
+    return codec.iter_records(stream, name, numbers=None if numbers is None else set(numbers))
 
 
 def convert_input(
@@ -279,11 +277,15 @@ def convert_input(
     settings: Settings,
     sink: Sink,
     stop: Callable[[], bool] = lambda: False,
+    numbers: Collection[int] | None = None,
+    to_end: bool = True,
 ) -> Outcome:
     """Convert one input (a path, or a document's bytes) into ``sink``.
 
-    Every problem is caught and kept in the outcome, except :class:`SeveralRecords` (a usage
-    error of the caller). ``stop`` is asked between the records of a container.
+    Every problem is caught and kept in the outcome, except :class:`OutputUsageError` (a
+    usage error of the caller). ``stop`` is asked between the records of a container.
+    ``numbers`` selects the records of a container to convert (a part of it); unless
+    ``to_end``, reading stops after the last of them.
     """
     from .formats import get_format
     from .sources import open_source
@@ -304,15 +306,11 @@ def convert_input(
             if decoded.usable is None:
                 outcome.fail(decoded.issues, name)
                 return outcome
-            sink.put(None, 1, True, target.write(decoded.usable), name, outcome)
+            sink.put(1, target.write(decoded.usable), name, outcome)
         else:
-            _convert_items(
-                _items(opened.codec, opened.data, opened.path, name),
-                target,
-                sink,
-                outcome,
-                stop,
-            )
+            items = _items(opened.codec, opened.data, opened.path, name, numbers)
+            last = None if to_end or not numbers else max(numbers)
+            _convert_items(items, target, sink, outcome, stop, last, whole=numbers is None)
         sink.close(outcome)
     except OutputUsageError:
         raise
@@ -337,44 +335,38 @@ def _convert_items(
     sink: Sink,
     outcome: Outcome,
     stop: Callable[[], bool],
+    last: int | None,
+    whole: bool,
 ) -> None:
-    """One output per record of a container, in document order."""
-    first = next(items, None)
-    if first is None:
-        outcome.skip(outcome.input, "it holds no records")
-        return
-    second = next(items, None)
-    single = second is None and not first.oai_identifier
-
-    def all_items() -> Iterator[CollectionItem]:
-        yield first
-        if second is not None:
-            yield second
-        yield from items
-
-    for number, item in enumerate(all_items(), start=1):
+    """One output per record of a container, in document order (``last``: the position after
+    which reading stops; ``whole``: every record is converted, not a part)."""
+    seen = False
+    for item in items:
+        number = item.number
+        seen = True
         if stop():
             break
         identifier = item.oai_identifier
         where = f"{outcome.input} (record {number}{', ' + identifier if identifier else ''})"
         if item.deleted:
             outcome.skip(where, "deleted record")
-            continue
-        if item.record is None:
+        elif item.record is None:
             issues = list(item.issues) or [Issue("the record could not be read", "parse")]
             outcome.fail(issues, where)
-            continue
-        try:
-            sink.put(identifier, number, single, target.write(item.record), where, outcome)
-        except SeveralRecords:
-            raise
-        except ArchmetaError as exc:
-            outcome.fail(exc.issues, where)
-        except Exception as exc:  # one record's bug must not lose the others
-            outcome.fail(
-                [Issue(f"internal error {type(exc).__name__}: {exc}", rule="internal-error")],
-                where,
-            )
+        else:
+            try:
+                sink.put(number, target.write(item.record), where, outcome)
+            except OutputUsageError:
+                raise
+            except ArchmetaError as exc:
+                outcome.fail(exc.issues, where)
+            except Exception as exc:  # one record's bug must not lose the others
+                message = f"internal error {type(exc).__name__}: {exc}"
+                outcome.fail([Issue(message, rule="internal-error")], where)
+        if last is not None and number >= last:
+            return
+    if not seen and whole:
+        outcome.skip(outcome.input, "it holds no records")
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from ..conversion import FolderSink, Outcome, Settings, convert_input, same_file
+from ..conversion import Outcome, PlannedSink, Settings, convert_input, same_file
 from ..errors import Issue
 from .planning import Job
 
@@ -84,33 +84,35 @@ class BatchResult:
             f"in {self.seconds:.2f} s ({self.records_per_second:.1f} records/s)"
         )
         if self.interrupted:
-            text += f"; interrupted, {self.not_started} input(s) not started"
+            text += f"; interrupted, {self.not_started} record(s) not converted"
         return text
 
 
 def convert_one(job: Job, settings: Settings, stop: Callable[[], bool] = lambda: False) -> Outcome:
     """Convert one planned job; every problem is caught and reported in the outcome."""
-    from ..formats import get_format
-
+    outcome = Outcome(job.input)
+    if job.skip:
+        outcome.skip(job.input, job.skip)
+        return outcome
     if job.error:
-        outcome = Outcome(job.input)
         outcome.fail([Issue(job.error, rule="unreadable", source=job.input)], job.input)
         return outcome
-    if job.conflict:
-        outcome = Outcome(job.input)
-        message = f"its output {job.output} is also the output of {job.conflict}"
-        outcome.fail([Issue(message, rule="output-conflict", source=job.input)], job.input)
-        return outcome
-    output = Path(job.output)
-    if output.exists() and same_file(output, job.input):
-        outcome = Outcome(job.input)
-        message = "the output would overwrite the input itself"
-        outcome.fail([Issue(message, rule="usage", source=job.input)], job.input)
-        return outcome
-    extension = get_format(settings.to_format).extension
-    stem = output.name[: -len(extension)] if output.name.endswith(extension) else output.stem
-    sink = FolderSink(output.parent, stem, extension, settings)
-    return convert_input(job.input, job.input, settings, sink, stop)
+    if job.records is None:
+        if job.conflict:
+            message = f"its output {job.output} is also the output of {job.conflict}"
+            outcome.fail([Issue(message, rule="output-conflict", source=job.input)], job.input)
+            return outcome
+        if Path(job.output).exists() and same_file(job.output, job.input):
+            message = "the output would overwrite the input itself"
+            outcome.fail([Issue(message, rule="usage", source=job.input)], job.input)
+            return outcome
+        sink = PlannedSink({1: (job.output, None)}, settings)
+        return convert_input(job.input, job.input, settings, sink, stop)
+    plan = {r.number: (r.output, r.conflict) for r in job.records}
+    numbers = [r.number for r in job.records] or None  # none planned: read it all
+    return convert_input(
+        job.input, job.input, settings, PlannedSink(plan, settings), stop, numbers, job.last
+    )
 
 
 # The stop request of a worker process, set by its initializer: the one piece of state a
@@ -180,7 +182,7 @@ def run(
 ) -> BatchResult:
     """Convert every job with ``workers`` processes (default: the number of cores).
 
-    ``progress`` is called with the number of inputs just finished, ``report`` with each
+    ``progress`` is called with the number of records just finished, ``report`` with each
     outcome worth reporting (a failure, a skip, several records). SIGINT and SIGTERM are
     handled while this runs: the batch stops after the files being written and
     ``interrupted`` is set in the result.
@@ -197,9 +199,8 @@ def run(
         for outcome in outcomes:
             result.outcomes.append(outcome)
             if not outcome.done:
-                result.not_started += 1
                 continue
-            finished += 1
+            finished += outcome.converted + outcome.failed + outcome.skipped
             result.converted += outcome.converted
             result.failed += outcome.failed
             result.skipped += outcome.skipped
@@ -220,6 +221,9 @@ def run(
                 os.sync()  # one flush to disk for the whole batch
             result.interrupted = stop()
             result.signal = stop.signum
+            if result.interrupted:
+                done = result.converted + result.failed + result.skipped
+                result.not_started = max(0, sum(job.weight for job in jobs) - done)
             result.seconds = time.perf_counter() - started
     return result
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
@@ -76,6 +76,7 @@ class CollectionItem:
     issues: list[Issue] = field(default_factory=list)
     set_specs: list[str] = field(default_factory=list)
     line: int | None = None
+    number: int = 0  # its 1-based position in the container
 
     @property
     def ok(self) -> bool:
@@ -94,6 +95,9 @@ class Codec(ABC):
     name: str
     #: File name endings, the one written first (longest match wins when telling a format).
     extensions: tuple[str, ...]
+    #: Extensions other documents share (``.md``): a folder walk takes such a file only when
+    #: :meth:`sniff` recognises its content.
+    loose_extensions: tuple[str, ...] = ()
     #: The IANA media type of the documents.
     media_type: str
     #: One line for ``archmeta formats``.
@@ -136,9 +140,17 @@ class Codec(ABC):
         return False
 
     def iter_records(
-        self, source: Readable, source_name: str | None = None
+        self,
+        source: Readable,
+        source_name: str | None = None,
+        *,
+        numbers: Container[int] | None = None,
+        headers_only: bool = False,
     ) -> Iterator[CollectionItem]:
-        """Stream the records of a container document (see :meth:`is_container`)."""
+        """Stream the records of a container document (see :meth:`is_container`), in document
+        order. ``numbers`` (1-based positions) selects the records to build, so that several
+        processes can share one container; ``headers_only`` gives identifiers, datestamps and
+        deletions without building records (a cheap first pass)."""
         raise UsageError(f"{self.name} documents hold one record each")
 
     # ------------------------------------------------------------------------- conveniences

@@ -32,7 +32,7 @@ error. OAI-PMH responses are read as a stream by :mod:`archmeta.formats.oaipmh`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -931,11 +931,16 @@ class DublinCoreCodec(Codec):
         return OAI_NS.encode() in head and _OAI_RESPONSE.search(head) is not None
 
     def iter_records(
-        self, source: Readable, source_name: str | None = None
+        self,
+        source: Readable,
+        source_name: str | None = None,
+        *,
+        numbers: Container[int] | None = None,
+        headers_only: bool = False,
     ) -> Iterator[CollectionItem]:
         from .oaipmh import iter_records
 
-        return iter_records(source, source_name=source_name)
+        return iter_records(source, source_name, numbers=numbers, headers_only=headers_only)
 
 
 oai_dc = DublinCoreCodec("oai_dc")

@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -81,7 +81,7 @@ def _text(element: etree._Element | None) -> str | None:
     return element.text.strip() or None
 
 
-def _item(record_el: etree._Element, source: str | None) -> CollectionItem:
+def _item(record_el: etree._Element, source: str | None, build: bool = True) -> CollectionItem:
     header = record_el.find(_HEADER)
     line = record_el.sourceline
     if header is None:
@@ -97,6 +97,8 @@ def _item(record_el: etree._Element, source: str | None) -> CollectionItem:
     item = CollectionItem(identifier, datestamp, set_specs=set_specs, line=line)
     if header.get("status") == "deleted":
         item.deleted = True
+        return item
+    if not build:
         return item
     label = source
     metadata = record_el.find(_METADATA)
@@ -132,12 +134,20 @@ def _item(record_el: etree._Element, source: str | None) -> CollectionItem:
 
 
 def iter_records(
-    source: str | os.PathLike[str] | IO[bytes], source_name: str | None = None
+    source: str | os.PathLike[str] | IO[bytes],
+    source_name: str | None = None,
+    *,
+    numbers: Container[int] | None = None,
+    headers_only: bool = False,
 ) -> Iterator[CollectionItem]:
     """Stream the records of an OAI-PMH ``ListRecords`` or ``GetRecord`` response.
 
     ``source`` is a path or a binary file; ``source_name`` names it in issues (default: the
     path or the file's ``name``). See the module documentation for what is yielded and raised.
+    ``numbers`` (1-based positions) selects the records to read: the others are passed over
+    without building their records, so that several processes can share one response.
+    ``headers_only`` reads the headers alone (identifier, datestamp, sets, deleted), the cheap
+    first pass a batch plans its output names with.
     """
     from lxml import etree
 
@@ -152,6 +162,7 @@ def iter_records(
         )
         checked = False
         depth = 0
+        number = 0
         try:
             for event, element in context:
                 if not checked:
@@ -175,7 +186,11 @@ def iter_records(
                     continue
                 if depth:
                     continue  # a record element nested in a record (not OAI-PMH): skip
-                yield _item(element, source_name)
+                number += 1
+                if numbers is None or number in numbers:
+                    item = _item(element, source_name, build=not headers_only)
+                    item.number = number
+                    yield item
                 # Free what has been read: the record and every sibling before it.
                 element.clear(keep_tail=False)
                 parent = element.getparent()

@@ -572,6 +572,7 @@ class TextCodec(Codec):
 
     name = "text"
     extensions = (".txt", ".text", ".md")
+    loose_extensions = (".md",)  # README.md, NOTES.md: Markdown that is not a record
     media_type = "text/markdown"
     description = "Digital Archive plain-text record"
 
