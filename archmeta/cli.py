@@ -89,6 +89,14 @@ def main() -> None:
     "flushes once at the end).",
 )
 @click.option("--max-size", metavar="SIZE", help=_SIZE_HELP)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="With --out: fail a record that takes longer than SECONDS [timeout] and go on "
+    "(default: no limit).",
+)
 def convert(
     inputs: tuple[str, ...],
     from_format: str | None,
@@ -100,6 +108,7 @@ def convert(
     quiet: bool,
     fsync: bool,
     max_size: str | None,
+    timeout: float,
 ) -> None:
     """Convert records between formats.
 
@@ -120,12 +129,29 @@ def convert(
                 raise UsageError("-o/--output names one output file; use --out DIR for many")
             if out_dir is None:
                 raise UsageError("converting several inputs or a folder needs --out DIR")
-            settings = Settings(to_format, from_format, force, max_bytes, fsync)
+            settings = Settings(
+                to_format, from_format, force, max_bytes, fsync, out_dir=out_dir, timeout=timeout
+            )
             _convert_batch(inputs, settings, out_dir, jobs, quiet)
             return
         _convert_one(inputs[0], from_format, to_format, output, force, max_bytes)
     except UsageError as exc:
         _usage_error(exc)
+
+
+def _check_output_file(path: Path, output: str, input_path: str, force: bool) -> None:
+    """Refuse an output file that cannot or must not be written, before reading the input."""
+    from .conversion import same_file
+
+    if path.is_dir():
+        raise UsageError(f"{output}: is a folder; name an output file (or use --out)")
+    if not path.parent.is_dir():
+        problem = "is not a folder" if path.parent.exists() else "does not exist"
+        raise UsageError(f"{output}: its folder {path.parent} {problem}")
+    if path.exists() and input_path != "-" and same_file(path, input_path):
+        raise UsageError(f"{output}: the output would overwrite the input itself")
+    if path.exists() and not force:
+        raise UsageError(f"{output}: already exists; use --force to overwrite it")
 
 
 def _convert_one(
@@ -137,7 +163,7 @@ def _convert_one(
     max_bytes: int,
 ) -> None:
     """One input to one output file or standard output, by the batch's own conversion."""
-    from .conversion import FileSink, Settings, convert_input, same_file
+    from .conversion import FileSink, Settings, convert_input
     from .formats import get_format
 
     get_format(to_format)
@@ -146,15 +172,10 @@ def _convert_one(
     path: Path | None = None
     if output not in (None, "-"):
         path = Path(output)
-        if path.is_dir():
-            raise UsageError(f"{output}: is a folder; name an output file (or use --out)")
-        if not path.parent.is_dir():
-            problem = "is not a folder" if path.parent.exists() else "does not exist"
-            raise UsageError(f"{output}: its folder {path.parent} {problem}")
-        if path.exists() and input_path != "-" and same_file(path, input_path):
-            raise UsageError(f"{output}: the output would overwrite the input itself")
-        if path.exists() and not force:
-            raise UsageError(f"{output}: already exists; use --force to overwrite it")
+        try:
+            _check_output_file(path, output, input_path, force)
+        except OSError as exc:  # a name too long for the file system, say
+            raise UsageError(f"{output}: cannot write ({exc.strerror or exc})") from None
     settings = Settings(to_format, from_format, force, max_bytes)
     if input_path == "-":
         source: str | bytes = _read_stdin(max_bytes)

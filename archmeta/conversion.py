@@ -13,9 +13,12 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import sys
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -30,13 +33,17 @@ __all__ = [
     "FileSink",
     "Outcome",
     "OutputUsageError",
+    "PlannedSink",
     "Settings",
     "SeveralRecords",
     "Sink",
     "Skip",
+    "TimeLimitExceeded",
     "convert_input",
     "output_name",
     "safe_name",
+    "same_file",
+    "time_limit",
 ]
 
 
@@ -51,6 +58,10 @@ class Settings:
     force: bool = False
     max_bytes: int = 0
     fsync: bool = False
+    #: The output folder of a batch: nothing is written outside it (through a symbolic link).
+    out_dir: str | None = None
+    #: Seconds one record may take (0: no limit); a record over it fails with ``timeout``.
+    timeout: float = 0
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,11 @@ class Outcome:
         return [e for e in self.events if isinstance(e, Issue)]
 
     @property
+    def records(self) -> int:
+        """How many records were dealt with (converted, failed or skipped)."""
+        return self.converted + self.failed + self.skipped
+
+    @property
     def messages(self) -> list[str]:
         """Each event as one line (``FILE:LOC: severity: message [rule]``, ``...: skipped:``)."""
         return [e.format() for e in self.events]
@@ -98,6 +114,41 @@ class Outcome:
         """Count one skipped record."""
         self.skipped += 1
         self.events.append(Skip(where, reason))
+
+
+class TimeLimitExceeded(ArchmetaError):
+    """A record took longer than the time limit (``--timeout``)."""
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [Issue(str(self), rule="timeout")]
+
+
+@contextmanager
+def time_limit(seconds: float, what: str) -> Iterator[None]:
+    """Raise :class:`TimeLimitExceeded` in the block after ``seconds`` (0: no limit).
+
+    Uses the real-time interval timer, so it works in the main thread of a process (each
+    batch worker's, or the command line's); elsewhere the block runs without a limit.
+    """
+    if (
+        seconds <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded(f"{what} took more than {seconds:g} s (--timeout)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class OutputUsageError(UsageError):
@@ -190,19 +241,31 @@ class PlannedSink(Sink):
             outcome.fail([Issue(message, rule="output-conflict")], where)
             return
         output = Path(path)
-        if not self.settings.force and output.exists():
-            outcome.skip(str(output), EXISTS)
-            return
         try:
             if output.parent not in self.made:
+                self._check_inside(output)  # before mkdir, which would follow the link
                 output.parent.mkdir(parents=True, exist_ok=True)
                 self.made.add(output.parent)
+            if not self.settings.force and output.exists():
+                outcome.skip(str(output), EXISTS)
+                return
             _io.write_atomic(output, text.encode("utf-8"), fsync=self.settings.fsync)
         except OSError as exc:
             outcome.fail([_write_failure(output, exc)], where)
             return
         outcome.converted += 1
         outcome.outputs.append(str(output))
+
+    def _check_inside(self, output: Path) -> None:
+        """Refuse a folder that leads outside the output folder (a symbolic link planted in
+        it): raised as an OSError, so the record fails with ``write-failed``."""
+        root = self.settings.out_dir
+        if root is None:
+            return
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(output.parent)
+        if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+            raise OSError(f"{output.parent} leads outside the output folder {root}")
 
 
 class FileSink(Sink):
@@ -302,15 +365,19 @@ def convert_input(
         )
         if not opened.is_container:
             assert opened.data is not None
-            decoded = opened.codec.read(opened.data, name)
-            if decoded.usable is None:
-                outcome.fail(decoded.issues, name)
-                return outcome
-            sink.put(1, target.write(decoded.usable), name, outcome)
+            with time_limit(settings.timeout, "the record"):
+                decoded = opened.codec.read(opened.data, name)
+                if decoded.usable is None:
+                    outcome.fail(decoded.issues, name)
+                    return outcome
+                text = target.write(decoded.usable)
+            sink.put(1, text, name, outcome)
         else:
             items = _items(opened.codec, opened.data, opened.path, name, numbers)
             last = None if to_end or not numbers else max(numbers)
-            _convert_items(items, target, sink, outcome, stop, last, whole=numbers is None)
+            _convert_items(
+                items, target, sink, outcome, stop, last, numbers is None, settings.timeout
+            )
         sink.close(outcome)
     except OutputUsageError:
         raise
@@ -337,15 +404,25 @@ def _convert_items(
     stop: Callable[[], bool],
     last: int | None,
     whole: bool,
+    timeout: float = 0,
 ) -> None:
     """One output per record of a container, in document order (``last``: the position after
-    which reading stops; ``whole``: every record is converted, not a part)."""
+    which reading stops; ``whole``: every record is converted, not a part; ``timeout``: the
+    seconds each record may take, reading and writing)."""
     seen = False
-    for item in items:
+    while not stop():
+        try:
+            with time_limit(timeout, "reading the next record"):
+                item = next(items, None)
+        except TimeLimitExceeded as exc:
+            # The reader cannot go on after being stopped inside a record: the rest of the
+            # container is reported, not lost in silence.
+            outcome.fail(exc.issues, f"{outcome.input} (after record {outcome.records})")
+            return
+        if item is None:
+            break
         number = item.number
         seen = True
-        if stop():
-            break
         identifier = item.oai_identifier
         where = f"{outcome.input} (record {number}{', ' + identifier if identifier else ''})"
         if item.deleted:
@@ -355,7 +432,9 @@ def _convert_items(
             outcome.fail(issues, where)
         else:
             try:
-                sink.put(number, target.write(item.record), where, outcome)
+                with time_limit(timeout, "the record"):
+                    text = target.write(item.record)
+                sink.put(number, text, where, outcome)
             except OutputUsageError:
                 raise
             except ArchmetaError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -96,11 +97,25 @@ def _unreadable(name: str, exc: OSError) -> UsageError:
     return UnreadableError(f"{name}: cannot read ({exc.strerror})")
 
 
+def _refuse_special(path: str | os.PathLike[str]) -> None:
+    """Refuse what is not a regular file before opening it: opening a FIFO waits for a writer
+    forever, and a device or socket is no document."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # opening it says what is wrong
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket or device"
+        raise UnreadableError(f"{os.fspath(path)}: not a regular file ({kind}); not read")
+
+
 def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a file, refused with :class:`ParseError` (rule ``input-too-large``) before
     reading when the file is larger than ``max_bytes`` (0: no limit). A missing file is a
-    :class:`UsageError`, one that cannot be read an :class:`UnreadableError`."""
+    :class:`UsageError`, one that cannot be read (or is not a regular file) an
+    :class:`UnreadableError`."""
     name = os.fspath(path)
+    _refuse_special(path)
     try:
         with open(path, "rb", buffering=0) as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -120,6 +135,7 @@ def read_stream(
 
 def read_head(path: str | os.PathLike[str], size: int = HEAD_BYTES) -> bytes:
     """The first bytes of a file (to tell its format)."""
+    _refuse_special(path)
     try:
         with open(path, "rb") as handle:
             return handle.read(size)

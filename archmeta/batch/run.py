@@ -8,6 +8,7 @@ say) is unsafe, and Python 3.12 and later warn about it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -30,12 +31,17 @@ class StopSignal:
     the main process sets for its workers. Workers stop between inputs and between records,
     never in the middle of writing a file."""
 
-    def __init__(self, shared: Any = None) -> None:
+    def __init__(self, shared: Any = None, insist: bool = False) -> None:
         self.shared = shared
         self.signum: int | None = None
+        self.insist = insist
 
     def request(self, signum: int, frame: FrameType | None = None) -> None:
-        """Ask for a stop (a signal handler)."""
+        """Ask for a stop (a signal handler). With ``insist``, a second request aborts at once
+        (KeyboardInterrupt): the record in hand is abandoned, and as every output is written
+        to a temporary file first, nothing partial is left under its name."""
+        if self.signum is not None and self.insist:
+            raise KeyboardInterrupt
         self.signum = self.signum or signum
         if self.shared is not None:
             self.shared.set()
@@ -120,12 +126,42 @@ def convert_one(job: Job, settings: Settings, stop: Callable[[], bool] = lambda:
 _worker_stop = StopSignal()
 
 
-def _worker_init(shared: Any) -> None:
-    """In each worker: stop between inputs (never in the middle of one) when asked."""
+def _watch_parent(parent: int) -> None:
+    """End this worker when the process that started the batch is gone (killed with -9, say),
+    instead of converting on for nobody."""
+    import threading
+
+    first_parent = os.getppid()  # the fork server, or the batch process itself
+
+    def gone() -> bool:
+        if os.getppid() != first_parent:  # orphaned: whoever started this worker has ended
+            return True
+        try:
+            os.kill(parent, 0)
+        except OSError:  # no such process, or (after a pid reuse) not ours
+            return True
+        try:  # killed but not yet reaped: a zombie still answers kill(0)
+            state = Path(f"/proc/{parent}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state == "Z"
+
+    def watch() -> None:
+        while not gone():
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="archmeta-parent-watch", daemon=True).start()
+
+
+def _worker_init(shared: Any, parent: int) -> None:
+    """In each worker: stop between inputs (never in the middle of one) when asked, and end
+    when the parent process is gone."""
     global _worker_stop
     _worker_stop = StopSignal(shared)
     signal.signal(signal.SIGINT, _worker_stop.request)
     signal.signal(signal.SIGTERM, _worker_stop.request)
+    _watch_parent(parent)
 
 
 def convert_chunk(
@@ -166,6 +202,32 @@ def _chunks(jobs: Sequence[Job], size: int, spread: int = 1) -> Iterator[Sequenc
                 yield chunks[first + index]
 
 
+def _remove_stale_parts(jobs: Sequence[Job]) -> None:
+    """Remove the temporary files that a killed run left on the way to this run's outputs
+    (each folder is listed once)."""
+    from ..formats._io import temporary_prefix
+
+    prefixes: dict[str, set[str]] = {}
+    for job in jobs:
+        outputs = [r.output for r in job.records or () if r.output] or [job.output]
+        for output in outputs:
+            folder, name = os.path.split(output)
+            prefixes.setdefault(folder or ".", set()).add(temporary_prefix(name))
+    for folder, wanted in prefixes.items():
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if (
+                name.endswith(".part")
+                and name.startswith(".")
+                and any(name.startswith(prefix) for prefix in wanted)
+            ):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
+
+
 def available_cores() -> int:
     """The cores this process may run on (its CPU affinity), else the machine's count."""
     if hasattr(os, "sched_getaffinity"):
@@ -190,7 +252,8 @@ def run(
     workers = workers or available_cores()
     result = BatchResult()
     started = time.perf_counter()
-    stop = StopSignal()
+    stop = StopSignal(insist=True)
+    _remove_stale_parts(jobs)
 
     def collect(chunk: tuple[int, Iterable[Outcome]]) -> None:
         plain, outcomes = chunk
@@ -239,6 +302,11 @@ def _pool_context() -> Any:
     return context
 
 
+#: Seconds the workers get to finish the record in hand after a stop request, before they are
+#: ended (a record stuck in a slow input must not keep Ctrl-C waiting).
+STOP_GRACE = 0.8
+
+
 def _run_pool(
     jobs: Sequence[Job],
     settings: Settings,
@@ -246,42 +314,94 @@ def _run_pool(
     collect: Callable[[tuple[int, Iterable[Outcome]]], None],
     stop: StopSignal,
 ) -> None:
+    """Convert ``jobs`` in a pool; the chunks of a worker that died are tried once more, one
+    job at a time, in a fresh pool, and a job whose worker dies again fails (``worker-died``)."""
+    size = max(1, min(64, len(jobs) // (workers * 8)))
+    lost = _pool_pass(list(_chunks(jobs, size, spread=workers)), settings, workers, collect, stop)
+    if lost and not stop():
+        again = _pool_pass(
+            [[job] for chunk in lost for job in chunk], settings, workers, collect, stop
+        )
+        for chunk in again:
+            outcomes = []
+            for job in chunk:
+                outcome = Outcome(job.input)
+                message = "the worker converting it died twice (killed, or out of memory)"
+                outcome.fail([Issue(message, rule="worker-died", source=job.input)], job.input)
+                outcome.failed = job.weight  # every record of it
+                outcomes.append(outcome)
+            collect((0, outcomes))
+    elif lost:
+        collect((0, [Outcome(job.input, done=False) for chunk in lost for job in chunk]))
+
+
+def _pool_pass(
+    chunks: list[Sequence[Job]],
+    settings: Settings,
+    workers: int,
+    collect: Callable[[tuple[int, Iterable[Outcome]]], None],
+    stop: StopSignal,
+) -> list[Sequence[Job]]:
+    """One pool over ``chunks``; returns the chunks whose worker died."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     context = _pool_context()
     shared = context.Event()
     stop.shared = shared
-    size = max(1, min(64, len(jobs) // (workers * 8)))
-    pending_chunks = _chunks(jobs, size, spread=workers)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_init, initargs=(shared,)
-    ) as pool:
-        running: set[Any] = set()
-        order: dict[Any, Sequence[Job]] = {}
+    if stop():
+        shared.set()
+    pending = iter(chunks)
+    lost: list[Sequence[Job]] = []
+    pool = ProcessPoolExecutor(
+        min(workers, len(chunks)) or 1,
+        mp_context=context,
+        initializer=_worker_init,
+        initargs=(shared, os.getpid()),
+    )
+    running: dict[Any, Sequence[Job]] = {}
+    stopped_at: float | None = None
+    try:
         exhausted = False
         while True:
             while not exhausted and not stop() and len(running) < workers * 2:
-                chunk = next(pending_chunks, None)
+                chunk = next(pending, None)
                 if chunk is None:
                     exhausted = True
                     break
-                future = pool.submit(convert_chunk, chunk, settings)
-                running.add(future)
-                order[future] = chunk
+                running[pool.submit(convert_chunk, chunk, settings)] = chunk
             if not running:
                 break
-            done, running = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            if stop():
+                stopped_at = stopped_at or time.monotonic()
+                if time.monotonic() - stopped_at > STOP_GRACE:
+                    _end_workers(pool)  # a worker stuck in one record: end it, lose nothing
+            done, _ = wait(set(running), timeout=0.1, return_when=FIRST_COMPLETED)
             for future in done:
-                chunk = order.pop(future)
+                chunk = running.pop(future)
                 try:
                     collect(future.result())
-                except Exception as exc:  # a worker died: its inputs are failures, not lost
-                    lost = []
-                    for job in chunk:
-                        outcome = Outcome(job.input)
-                        message = f"worker failed: {exc}"
-                        outcome.fail([Issue(message, rule="internal-error")], job.input)
-                        lost.append(outcome)
-                    collect((0, lost))
-        if stop():
-            collect((0, [Outcome(j.input, done=False) for chunk in pending_chunks for j in chunk]))
+                except BrokenProcessPool:
+                    if stop():
+                        collect((0, [Outcome(j.input, done=False) for j in chunk]))
+                    else:
+                        lost.append(chunk)
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done if f.done()):
+                # Every future of a broken pool fails: the rest go to the next pass.
+                lost.extend(running.values())
+                running.clear()
+                lost.extend(pending)
+                break
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if stop():
+        collect((0, [Outcome(j.input, done=False) for chunk in pending for j in chunk]))
+    return lost
+
+
+def _end_workers(pool: Any) -> None:
+    """Kill the pool's worker processes (SIGTERM only asks them to stop between records, which
+    a worker stuck in one record never reaches); their temporary files are removed next run."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        if process.is_alive():
+            process.kill()

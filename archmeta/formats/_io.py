@@ -94,6 +94,25 @@ def write_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
         handle.write(data)
 
 
+def temporary_prefix(name: str) -> str:
+    """The start of the temporary file names written on the way to the file ``name``."""
+    return f".{name[:100]}."
+
+
+def stale_temporary_files(path: str | os.PathLike[str]) -> list[Path]:
+    """Temporary files that a run killed part way left on the way to ``path``."""
+    target = Path(path)
+    prefix = temporary_prefix(target.name)
+    try:
+        return [
+            p
+            for p in target.parent.iterdir()
+            if p.name.startswith(prefix) and p.name.endswith(".part")
+        ]
+    except OSError:
+        return []
+
+
 def _umask() -> int:
     # The umask can only be read by setting it; done once, before any worker thread writes.
     global _UMASK
@@ -123,7 +142,9 @@ def atomic_writer(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    # The temporary name starts with (at most 100 characters of) the target's, so that a later
+    # run can find what a killed one left (temporary_files), and stays within 255 bytes.
+    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path.name), suffix=".part", dir=directory)
     try:
         # mkstemp creates the file 0600; the output gets the mode any new file would get (or
         # keeps the mode of the file it replaces), so importers running as another user can

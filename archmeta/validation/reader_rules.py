@@ -306,6 +306,20 @@ declare(
     "",
 )
 declare(
+    "timeout",
+    "error",
+    "A record took longer than the time limit (--timeout); the rest of the batch goes on.",
+    "a record whose reading takes minutes, converted with --timeout 10",
+    "",
+)
+declare(
+    "worker-died",
+    "error",
+    "The worker process converting these records died (killed, out of memory) twice.",
+    "a batch whose worker the out-of-memory killer ends, on its retry too",
+    "",
+)
+declare(
     "internal-error",
     "error",
     "archmeta failed on this input (a bug: please report it with the input).",
@@ -326,5 +340,7 @@ UNTESTABLE = frozenset(
         "output-conflict",
         "usage",
         "internal-error",
+        "timeout",
+        "worker-died",
     }
 )
