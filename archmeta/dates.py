@@ -42,7 +42,7 @@ __all__ = [
 MAX_DATE_LENGTH = 200
 
 #: The characters an EDTF value archmeta stores may hold (see the module docstring).
-EDTF_PATTERN = "^[0-9X?~%/.\\-+:TZ]+$"
+EDTF_PATTERN = "^[0-9X?~%/.\\-+:TZ]+$(?!\\n)"
 _EDTF_CHARS = re.compile(EDTF_PATTERN)
 
 DateKind = Literal[

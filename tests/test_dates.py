@@ -91,7 +91,7 @@ def test_every_normalized_value_is_valid_edtf_for_the_edtf_package(value):
 
 @given(
     st.integers(1000, 2100),
-    st.one_of(st.none(), st.integers(0, 13), st.integers(20, 25)),
+    st.one_of(st.none(), st.integers(0, 13), st.integers(20, 42)),
     st.one_of(st.none(), st.integers(0, 32)),
     st.sampled_from(["", "~", "?"]),
 )
@@ -102,7 +102,10 @@ def test_fast_path_agrees_with_edtf_package(year, month, day, qualifier):
         if day is not None:
             value += f"-{day:02d}"
     value += qualifier
-    assert is_valid_edtf(value) == _edtf_parses(value)
+    # Level 2 sub-year groupings (25-41: quarters, hemispheres...) are EDTF that archmeta does
+    # not store (it cannot bound them); everything else agrees with the edtf package.
+    extended = month is not None and 25 <= month <= 41
+    assert is_valid_edtf(value) == (_edtf_parses(value) and not extended)
 
 
 @pytest.mark.parametrize(
