@@ -76,10 +76,10 @@ def test_long_names_are_not_looked_up() -> None:
 
     def seconds(name: str) -> float:
         best = float("inf")
-        for _ in range(5):
-            started = time.perf_counter()
+        for _ in range(7):
+            started = time.process_time()
             assert resolve_language.__wrapped__(name) is None  # past the cache
-            best = min(best, time.perf_counter() - started)
+            best = min(best, time.process_time() - started)
         return best
 
     small, large = "patois " * 10_000, "patois " * 80_000

@@ -90,11 +90,11 @@ def test_never_raises_and_refuses_what_the_model_refuses(url: str) -> None:
 
 def _seconds(url: str) -> float:
     best = float("inf")
-    for _ in range(5):
-        started = time.perf_counter()
+    for _ in range(7):
+        started = time.process_time()
         for _ in range(20):
             url_problem(url)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
