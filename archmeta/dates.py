@@ -113,6 +113,8 @@ _SEPARATOR = re.compile(r"\s*(?:–|—|/|\bto\b|-)\s*")
 # "30/04/1962"), so at most five separators in all. Trying more split points could only fail,
 # and trying each costs a pass over the text: this bound keeps ranges linear.
 _MAX_SEPARATORS = 5
+# Every character any EDTF value may hold (levels 0-2: sets, long years, exponents, digits).
+_EDTF_LIKE = re.compile(r"[0-9XYESu?~%/.\-+:TZ\[\]{},]+")
 _EDTF_SIMPLE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?[~?%]?")
 
 
@@ -245,8 +247,9 @@ def _read(text: str) -> _Result:
         return ranged
     if " " in text:
         return None
-    # Last resort: the text may already be EDTF of a form the fast path does not know.
-    if is_valid_edtf(text) or (len(text) <= _MAX_EDTF_LENGTH and _edtf_parses(text)):
+    # Last resort: the text may already be EDTF of a form the fast path does not know. Only
+    # text made of EDTF's characters is worth the edtf package's milliseconds.
+    if is_valid_edtf(text) or (_EDTF_LIKE.fullmatch(text) and _edtf_parses(text)):
         return text
     return None
 
