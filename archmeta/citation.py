@@ -133,13 +133,18 @@ def parse_citation(citation: str, date_text: str | None = None) -> CitationParts
             continue
         if index == 0:
             head, _, tail = sentence.partition(",")
+            # Each part is stripped of its final period and then of white space again: the
+            # parts are stored as Lines, which have no white space at either end.
             if _PUBLISHER_HINT.search(head):
-                publisher = head.strip().rstrip(".") or None
-                tail = tail.strip().rstrip(".")
-                source = tail or None
+                publisher = _part(head)
+                source = _part(tail)
             elif sentence:
-                source = sentence.rstrip(".") or None
+                source = _part(sentence)
     return CitationParts(title=title, publisher=publisher, source=source, translators=translators)
+
+
+def _part(text: str) -> str | None:
+    return text.strip().rstrip(".").strip() or None
 
 
 def parse_funders(credits: str) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archmeta.citation import parse_citation, parse_funders
+from archmeta.model import LINE_PATTERN
 
 PUB = "History and Public Policy Program Digital Archive"
 
@@ -132,3 +136,21 @@ def test_parsing_grows_linearly(unit: str) -> None:
     small, large = unit * 2_000, unit * 16_000
     ratio = _seconds(parse, large) / max(_seconds(parse, small), 1e-6)
     assert ratio < 20, ratio
+
+
+_PIECES = st.sampled_from(
+    ["Translated", "translated", "translation", " by ", " and ", " edited", " for ", ", ", ". ",
+     "(", ")", ";", "Charles Kraus", "B.", "the", "Archive", "1962", "\t", "  ", "é", "中文", "&"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_what_is_read_from_a_citation_is_always_a_line(citation: str) -> None:
+    """The text reader stores what is read here in Line fields: it must never break the model."""
+    line = re.compile(LINE_PATTERN)
+    parts = parse_citation(citation, None)
+    for value in [*parts.translators, parts.publisher, parts.source, parts.title]:
+        assert value is None or line.search(value), value
+    for funder in parse_funders(citation):
+        assert line.search(funder), funder
