@@ -4,31 +4,51 @@ The string constraints are the contract every format relies on: a ``Line`` is on
 with no leading or trailing white space, a ``Paragraph`` is one or more such lines joined by
 single newlines. Control characters that XML 1.0 cannot carry are refused here, so that every
 valid record can be written in every format. Field order is the JSON key order.
+
+Each pattern constant has a sentence in :data:`PATTERN_WORDS`, for error messages and help.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from .dates import is_valid_edtf
+from .dates import EDTF_PATTERN, is_valid_edtf
 
 __all__ = [
+    "EDTF_PATTERN",
     "LANGUAGE_NAME_PATTERN",
+    "LANGUAGE_TAG_PATTERN",
     "LINE_PATTERN",
     "PARAGRAPH_PATTERN",
+    "PATTERN_WORDS",
+    "URL_PATTERN",
     "ArchivalDate",
     "ArchivalRecord",
+    "EdtfValue",
     "Language",
+    "LanguageName",
+    "LanguageTag",
     "Line",
     "Paragraph",
+    "Url",
 ]
 
-# Characters a value may hold: everything but C0 controls other than TAB, surrogates and the
-# two XML-illegal non-characters. Newlines are added back only between the lines of a paragraph.
-_EXCLUDED = "\\x00-\\x08\\x0a-\\x1f\\ud800-\\udfff\\ufffe\\uffff"
+# Characters a value may hold: everything but C0 controls other than TAB and the two
+# XML-illegal non-characters. Newlines are added back only between the lines of a paragraph.
+#
+# Lone surrogates (U+D800-U+DFFF) are refused too, but not by the patterns: the patterns are
+# published in the JSON Schema, and Rust's regex engine (jsonschema-rs) cannot compile a
+# surrogate range, because Rust strings cannot hold surrogates. Nothing is lost by leaving them
+# out. Valid UTF-8 cannot encode a surrogate, so only a JSON "\\ud800" escape can produce one;
+# Rust's JSON readers (jsonschema-rs, pydantic's own) refuse such an escape, and pydantic-core
+# refuses a Python str holding a lone surrogate ("string_unicode") before any pattern runs, so
+# the model refuses exactly what it refused before (tests/test_model.py checks both validators).
+_EXCLUDED = "\\x00-\\x08\\x0a-\\x1f\\ufffe\\uffff"
 
 
 def _line_body(extra_excluded: str = "") -> str:
@@ -38,18 +58,43 @@ def _line_body(extra_excluded: str = "") -> str:
     return f"{solid}(?:{char}*{solid})?"
 
 
-# The patterns are valid in Python and in ECMA-262 (JSON Schema) and run in linear time. Python's
-# `$` also matches before a final newline, so each ends with `(?!\n)` to refuse one.
+# The patterns are valid in Python, in ECMA-262 (JSON Schema) and in Rust's fancy-regex
+# (jsonschema-rs), and run in linear time. Python's `$` also matches before a final newline, so
+# each ends with `(?!\n)` to refuse one.
 LINE_PATTERN = f"^{_line_body()}$(?!\\n)"
 PARAGRAPH_PATTERN = f"^{_line_body()}(?:\\n{_line_body()})*$(?!\\n)"
 LANGUAGE_NAME_PATTERN = f"^{_line_body(',;')}$(?!\\n)"
-EDTF_PATTERN = "^[0-9X?~%/.\\-+:TZ]+$"
-LANGUAGE_TAG_PATTERN = "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$"
+LANGUAGE_TAG_PATTERN = "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$(?!\\n)"
+# An absolute URI: a scheme, a colon, then no white space, control character, DEL, '<', '>' or
+# '"'. Which schemes and hosts are acceptable is validation's question (`archmeta.urls`).
+URL_PATTERN = '^[A-Za-z][A-Za-z0-9+.\\-]*:[^\\s<>"\\x00-\\x1f\\x7f\\ufffe\\uffff]+$(?!\\n)'
+
+_LINE_WORDS = "must be one non-empty line, without white space at either end or control characters"
+
+#: A sentence for each pattern of the model ("<field> must be ..."), for error messages and help.
+PATTERN_WORDS: dict[str, str] = {
+    LINE_PATTERN: _LINE_WORDS,
+    PARAGRAPH_PATTERN: "must be non-empty lines joined by single newlines, without blank lines, "
+    "white space at line ends or control characters",
+    LANGUAGE_NAME_PATTERN: _LINE_WORDS + ", and no commas or semicolons",
+    LANGUAGE_TAG_PATTERN: "must be a BCP 47 language tag such as 'zh' or 'en-US'",
+    URL_PATTERN: "must be an absolute URI such as 'https://example.org/x', without white space, "
+    "control characters, '<', '>' or '\"'",
+    EDTF_PATTERN: "must be an EDTF date such as '1962-04-30', '1962~' or '1962/1965'",
+}
 
 Line = Annotated[str, StringConstraints(pattern=LINE_PATTERN)]
 """One line of text: non-empty, no newline, no white space at either end."""
 Paragraph = Annotated[str, StringConstraints(pattern=PARAGRAPH_PATTERN)]
 """One or more Lines joined by single newlines (no blank lines)."""
+LanguageName = Annotated[str, StringConstraints(pattern=LANGUAGE_NAME_PATTERN)]
+"""A Line without commas or semicolons (they separate languages in a list)."""
+LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_TAG_PATTERN)]
+"""A well-formed BCP 47 language tag ("zh", "en-US")."""
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
+"""An absolute URI without white space or control characters."""
+EdtfValue = Annotated[str, StringConstraints(pattern=EDTF_PATTERN)]
+"""An EDTF value of the forms archmeta stores (see ``archmeta.dates``)."""
 
 
 class _Model(BaseModel):
@@ -72,7 +117,7 @@ class ArchivalDate(_Model):
     model_config = ConfigDict(title="ArchivalDate")
 
     text: Line = Field(description="The date exactly as written, e.g. 'April 30, 1962'.")
-    edtf: Annotated[str, StringConstraints(pattern=EDTF_PATTERN)] | None = Field(
+    edtf: EdtfValue | None = Field(
         default=None,
         description="The date normalized to the Extended Date/Time Format (ISO 8601-2), "
         "e.g. '1962-04-30', '1962-03', '1962~', '1962/1965', '195X'; null when unreadable.",
@@ -98,10 +143,10 @@ class Language(_Model):
 
     model_config = ConfigDict(title="Language")
 
-    name: Annotated[str, StringConstraints(pattern=LANGUAGE_NAME_PATTERN)] = Field(
+    name: LanguageName = Field(
         description="The language as the source wrote it (no commas or semicolons)."
     )
-    code: Annotated[str, StringConstraints(pattern=LANGUAGE_TAG_PATTERN)] | None = Field(
+    code: LanguageTag | None = Field(
         default=None,
         description="BCP 47 language tag (ISO 639-1 where one exists), null when unknown.",
     )
@@ -114,7 +159,8 @@ class Language(_Model):
         return cls(name=name, code=resolve_language(name))
 
 
-def _lines(description: str) -> object:
+def _lines(description: str) -> Any:
+    # `Any`, as pydantic's own `Field` returns: the value stands for a list in each annotation.
     return Field(default_factory=list, description=description)
 
 
@@ -131,9 +177,7 @@ class ArchivalRecord(_Model):
     identifier: Line | None = Field(
         default=None, description="The record's identifier in its archive, e.g. '118189'."
     )
-    url: (
-        Annotated[str, StringConstraints(pattern='^[A-Za-z][A-Za-z0-9+.\\-]*:[^\\s<>"]+$')] | None
-    ) = Field(default=None, description="The record's web address (an absolute URI).")
+    url: Url | None = Field(default=None, description="The record's web address (an absolute URI).")
     date: ArchivalDate | None = Field(default=None, description="When the document was made.")
     title: Line = Field(description="The document's title, one line.")
     alternative_titles: list[Line] = _lines("Other titles of the document.")
@@ -184,3 +228,59 @@ class ArchivalRecord(_Model):
 
         for paragraph in self.body:
             yield parse_inline(paragraph)
+
+
+# What help() shows. pydantic's generated signature spells every constrained string out as
+# `Annotated[str, StringConstraints(pattern='^[^\\s\\x00-...')]`, which tells a reader nothing;
+# the signature below names the aliases instead ("title: Line"), and the class docstring gains
+# one line per field with its description and, in words, the rule its values follow.
+_ALIAS_WORDS: dict[str, str] = {
+    "Line": PATTERN_WORDS[LINE_PATTERN],
+    "Paragraph": PATTERN_WORDS[PARAGRAPH_PATTERN],
+    "LanguageName": PATTERN_WORDS[LANGUAGE_NAME_PATTERN],
+    "LanguageTag": PATTERN_WORDS[LANGUAGE_TAG_PATTERN],
+    "Url": PATTERN_WORDS[URL_PATTERN],
+    "EdtfValue": PATTERN_WORDS[EDTF_PATTERN],
+}
+_ALIAS_NAME = re.compile(r"\b(?:" + "|".join(_ALIAS_WORDS) + r")\b")
+
+
+class _Shown:
+    """An annotation that help() prints as the text it was written with."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _explain_fields(model: type[_Model]) -> None:
+    original_doc = inspect.cleandoc(model.__doc__ or "")
+    parameters = []
+    fields = []
+    used: dict[str, None] = {}
+    for name, info in model.model_fields.items():
+        written = str(model.__annotations__[name])  # as written (postponed annotations)
+        if info.is_required():
+            default: Any = inspect.Parameter.empty
+        else:
+            default = _Shown("[]") if info.default_factory is not None else info.default
+        parameters.append(
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=_Shown(written)
+            )
+        )
+        used.update(dict.fromkeys(_ALIAS_NAME.findall(written)))
+        fields.append(f"    {name} ({written}): {info.description or ''}")
+    rules = [f"    {alias}: {_ALIAS_WORDS[alias]}." for alias in used]
+    model.__signature__ = inspect.Signature(parameters)
+    model.__doc__ = "\n".join(
+        [original_doc, "", "Fields:", *fields, "", "Values (others are refused):", *rules]
+    )
+    # The JSON Schema keeps the short description it always had.
+    model.model_config["json_schema_extra"] = {"description": original_doc}
+
+
+for _model in (ArchivalDate, Language, ArchivalRecord):
+    _explain_fields(_model)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -69,6 +70,15 @@ def test_patterns_run_in_linear_time() -> None:
         {"title": "ok", "original_languages": [{"name": "Russian, German"}]},
         {"title": "ok", "original_languages": [{"name": "Russian", "code": "not a tag"}]},
         {"title": "ok", "url": "not a url"},
+        {"title": "ok", "url": "https://example.org/\x01x"},
+        {"title": "ok", "url": "https://example.org/x\x7f"},
+        {"title": "ok", "url": "https://example.org/x\n"},
+        {"title": "ok", "url": "https://example.org/\ud800"},
+        {"title": "lone \udc00 surrogate"},
+        {"title": "ok", "body": ["a\ud83d"]},
+        {"title": "ok", "original_languages": [{"name": "Russian", "code": "ru\n"}]},
+        {"title": "ok", "date": {"text": "1962", "edtf": "1962\n"}},
+        {"title": "ok", "date": {"text": "x", "edtf": "{1962,1963}"}},
         {"title": "ok", "unknown_field": 1},
     ],
 )
@@ -82,3 +92,96 @@ def test_defaults_and_builders() -> None:
     assert record.body == [] and record.date is None and record.translators == []
     assert ArchivalDate.from_text("March 1962") == ArchivalDate(text="March 1962", edtf="1962-03")
     assert Language.from_name("Farsi") == Language(name="Farsi", code="fa")
+
+
+def test_every_pattern_has_words() -> None:
+    from archmeta.model import EDTF_PATTERN, LANGUAGE_TAG_PATTERN, PATTERN_WORDS, URL_PATTERN
+
+    patterns = {LINE_PATTERN, PARAGRAPH_PATTERN, LANGUAGE_NAME_PATTERN, LANGUAGE_TAG_PATTERN}
+    assert patterns | {URL_PATTERN, EDTF_PATTERN} == set(PATTERN_WORDS)
+    assert all(words.startswith("must ") for words in PATTERN_WORDS.values())
+    schema_patterns = set(re.findall(r'"pattern": "((?:[^"\\\\]|\\\\.)*)"', _schema_text()))
+    assert {json.loads(f'"{p}"') for p in schema_patterns} <= set(PATTERN_WORDS)
+
+
+def _schema_text() -> str:
+    from archmeta.schema import render_json_schema
+
+    return render_json_schema()
+
+
+def test_help_shows_words_not_regular_expressions() -> None:
+    import pydoc
+
+    text = pydoc.render_doc(ArchivalRecord, renderer=pydoc.plaintext)
+    assert "\\x00" not in text and "StringConstraints" not in text
+    assert "title: Line," in text and "url: Url | None = None" in text
+    assert "Line: must be one non-empty line" in text
+    assert "translators (list[Line]): People who translated the document." in text
+
+
+def test_the_json_schema_keeps_its_short_descriptions() -> None:
+    from archmeta.schema import build_json_schema
+
+    date = build_json_schema()["$defs"]["ArchivalDate"]
+    assert "Fields:" not in date["description"]
+
+
+_SCHEMA_CASES = [
+    {"title": "T"},
+    {"title": "T", "url": "https://digitalarchive.wilsoncenter.org/document/118189"},
+    {"title": "T", "url": "https://example.org/\x01"},
+    {"title": "T", "url": "https://example.org/x\n"},
+    {"title": "T", "url": "no scheme"},
+    {"title": "two\nlines"},
+    {"title": " lead"},
+    {"title": "bell\x07"},
+    {"title": "non-character \uffff"},
+    {"title": "T", "body": ["a\nb", "c"]},
+    {"title": "T", "body": ["a\n\nb"]},
+    {"title": "T", "date": {"text": "April 30, 1962", "edtf": "1962-04-30"}},
+    {"title": "T", "original_languages": [{"name": "Chinese", "code": "zh"}]},
+    {"title": "T", "original_languages": [{"name": "Chinese", "code": "zh\n"}]},
+    {"title": "T", "original_languages": [{"name": "a, b"}]},
+    {"title": "Ж 中文 \U0001f600 tab\tinside"},
+]
+
+
+@pytest.mark.parametrize("instance", _SCHEMA_CASES)
+def test_the_schema_compiles_and_agrees_with_the_model_in_python_and_rust(instance: dict) -> None:
+    import jsonschema
+    import jsonschema_rs
+
+    from archmeta.schema import build_json_schema
+
+    schema = build_json_schema()
+    try:
+        ArchivalRecord.model_validate(instance)
+        model_ok = True
+    except ValidationError:
+        model_ok = False
+    python = jsonschema.Draft202012Validator(schema)
+    rust = jsonschema_rs.validator_for(schema)
+    assert python.is_valid(instance) == model_ok
+    assert rust.is_valid(instance) == model_ok
+    assert rust.is_valid(json.loads(json.dumps(instance))) == model_ok
+
+
+def test_lone_surrogates_cannot_reach_rust_and_the_model_refuses_them() -> None:
+    """The schema leaves surrogates to the model (Rust cannot compile a surrogate range): a JSON
+    '\\ud800' escape cannot even be decoded by jsonschema-rs, and the model refuses it."""
+    import jsonschema_rs
+
+    from archmeta.schema import build_json_schema
+
+    text = '{"title": "a\\ud800"}'
+    rust = jsonschema_rs.validator_for(build_json_schema())
+    with pytest.raises(Exception):  # noqa: B017 - the error type is the binding's own
+        rust.is_valid(json.loads(text))
+    with pytest.raises(ValidationError):  # pydantic's JSON reader refuses the escape too
+        ArchivalRecord.model_validate_json(text)
+    record = ArchivalRecord(title="T")
+    with pytest.raises(ValidationError, match="string_unicode"):
+        record.url = "https://example.org/\udfff"  # and so does assignment
+    with pytest.raises(ValidationError, match="string_unicode"):
+        ArchivalRecord.model_validate(json.loads(text))  # Python's json module decodes it
