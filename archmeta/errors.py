@@ -193,23 +193,10 @@ def pointer(loc: Sequence[object]) -> str:
 
 def describe_pattern(pattern: str) -> str:
     """A sentence for a string pattern of the model, in words instead of the expression."""
-    from .model import LANGUAGE_NAME_PATTERN, LINE_PATTERN, PARAGRAPH_PATTERN
+    from .model import PATTERN_WORDS
 
-    line = "must be one non-empty line, without white space at either end or control characters"
-    words = {
-        LINE_PATTERN: line,
-        PARAGRAPH_PATTERN: "must be non-empty lines joined by single newlines, without blank "
-        "lines, white space at line ends or control characters",
-        LANGUAGE_NAME_PATTERN: line + ", and no commas or semicolons",
-    }
-    if pattern in words:
-        return words[pattern]
-    if "A-Za-z]{2,3}" in pattern:
-        return "must be a BCP 47 language tag such as 'zh' or 'en-US'"
-    if "A-Za-z0-9+." in pattern:
-        return "must be an absolute URI such as 'https://example.org/x'"
-    if "0-9X?~%" in pattern:
-        return "must be an EDTF date such as '1962-04-30'"
+    if pattern in PATTERN_WORDS:
+        return PATTERN_WORDS[pattern]
     return f"must match the pattern {pattern}"
 
 
@@ -223,6 +210,8 @@ def describe_pydantic_error(error: Mapping[str, Any]) -> str:
         return "is not a field of an archival record"
     if kind == "missing":
         return "is required"
+    if kind == "string_unicode":
+        return "holds a lone surrogate (U+D800-U+DFFF), which no document can carry"
     message = str(error.get("msg", "invalid value"))
     return message.removeprefix("Value error, ")
 
@@ -237,7 +226,7 @@ def rule_for_value(where: str, kind: str, value: object) -> str:
         return "unknown-element"
     if kind in ("missing", "required"):
         return "title-missing" if where == "/title" else "value-missing"
-    if isinstance(value, str) and _CONTROL.search(value):
+    if kind == "string_unicode" or (isinstance(value, str) and _CONTROL.search(value)):
         return "control-character"
     if kind.endswith("_type") or kind in ("type", "model_type", "list_type", "dict_type"):
         return "value-type"

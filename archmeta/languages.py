@@ -37,14 +37,14 @@ _NAME_TRIE = "und/name_to_language"
 
 
 def _normalized(name: str) -> str:
-    from language_data.names import normalize_name  # type: ignore[import-untyped]
+    from language_data.names import normalize_name
 
     return str(normalize_name(name))
 
 
 def _is_listed_name(lookup: str, tag: str) -> bool:
     """Whether ``lookup`` (normalized) is exactly a name language-data has for ``tag``."""
-    from language_data import names  # type: ignore[import-untyped]
+    from language_data import names
 
     # The name trie holds every name (including alternatives such as "Farsi"); langcodes has
     # just loaded it to answer. The per-code names cover names the trie leaves out as ambiguous
@@ -52,7 +52,7 @@ def _is_listed_name(lookup: str, tag: str) -> bool:
     trie: Any = getattr(names, "TRIES", {}).get(_NAME_TRIE)
     if trie is not None and lookup in trie and names.get_trie_value(trie, lookup) == tag:
         return True
-    listed = {**names.code_to_names(tag.split("-")[0]), **names.code_to_names(tag)}
+    listed = {**names.code_to_names(tag.split("-", maxsplit=1)[0]), **names.code_to_names(tag)}
     return any(_normalized(name) == lookup for name in listed.values())
 
 

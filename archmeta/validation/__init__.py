@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING
 from ..errors import Issue, ParseError, Severity, UnreadableError, UsageError
 from ..model import ArchivalRecord
 from ..sources import DEFAULT_MAX_BYTES, open_source
+from ..urls import DEFAULT_SCHEMES
 from . import checks, reader_rules
 from .profiles import DEFAULT_PROFILE, Profile, load_profile, parse_profile, profile_names
-from .registry import RULES, Rule, declare, rule
+from .registry import RULES, Context, Rule, declare, rule
 from .report import Report
 
 if TYPE_CHECKING:
@@ -108,9 +109,14 @@ def check_record(
                 )
             )
 
+    context = Context(
+        url_schemes=profile.url_schemes
+        if profile is not None and profile.url_schemes is not None
+        else DEFAULT_SCHEMES
+    )
     for entry in RULES.values():
         if entry.check is not None and not entry.needs & unavailable:
-            emit(entry.id, entry.check(record))
+            emit(entry.id, entry.check(record, context))
     if profile and profile.required:
         emit("required-field", _required(record, profile, unavailable))
     return issues

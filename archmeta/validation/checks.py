@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import ArchivalRecord
-from .registry import Finding, rule
+
+if TYPE_CHECKING:
+    from ..dates import DateReading
+from .registry import Context, Finding, rule
 
 __all__ = ["url_problem"]
 
@@ -27,6 +30,22 @@ def _reversed_range(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _date_reading(r: ArchivalRecord) -> DateReading | None:
+    """Why the record's date has no EDTF value (None when it has one, or no date)."""
+    if r.date is None or r.date.edtf is not None or _reversed_range(r.date.text):
+        return None
+    from ..dates import explain_date
+
+    return explain_date(r.date.text)
+
+
+def _date_finding(r: ArchivalRecord, kinds: tuple[str, ...]) -> Iterator[Finding]:
+    reading = _date_reading(r)
+    if reading is not None and reading.kind in kinds:
+        assert r.date is not None
+        yield "/date/text", reading.problem or f"the date {r.date.text!r} could not be normalized"
+
+
 @rule(
     "date-unreadable",
     "warning",
@@ -34,9 +53,48 @@ def _reversed_range(text: str) -> tuple[str, str] | None:
     "as written. As an error when a record's EDTF value itself is impossible (1962-13-45).",
     '{"title": "Cable", "date": {"text": "sometime before the harvest"}}',
 )
-def date_readable(r: ArchivalRecord) -> Iterator[Finding]:
-    if r.date is not None and r.date.edtf is None and not _reversed_range(r.date.text):
+def date_readable(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
+    reading = _date_reading(r)
+    if reading is None or reading.kind not in ("unreadable", "undated", "too-long", "empty"):
+        return
+    assert r.date is not None
+    if reading.kind == "too-long" and reading.problem:
+        yield "/date/text", reading.problem
+    else:
         yield "/date/text", f"the date {r.date.text!r} could not be normalized to EDTF"
+
+
+@rule(
+    "date-ambiguous",
+    "warning",
+    "A date written with slashes could be day/month or month/day ('05/04/1962'); a Normalized "
+    "Date section (an EDTF value in JSON) settles it.",
+    '{"title": "Cable", "date": {"text": "05/04/1962"}}',
+)
+def date_unambiguous(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
+    yield from _date_finding(r, ("ambiguous",))
+
+
+@rule(
+    "date-impossible",
+    "warning",
+    "The date names a day that does not exist ('31 February 1962', 'April 31, 1962'); a "
+    "Normalized Date section settles what was meant.",
+    '{"title": "Cable", "date": {"text": "April 31, 1962"}}',
+)
+def date_possible(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
+    yield from _date_finding(r, ("impossible",))
+
+
+@rule(
+    "date-unsupported",
+    "warning",
+    "The date is valid EDTF that archmeta does not store (a set such as '{1962,1963}', a year "
+    "beyond 9999): kept as written, without an EDTF value.",
+    '{"title": "Cable", "date": {"text": "{1962,1963}"}}',
+)
+def date_supported(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
+    yield from _date_finding(r, ("unsupported",))
 
 
 @rule(
@@ -45,7 +103,7 @@ def date_readable(r: ArchivalRecord) -> Iterator[Finding]:
     "The date (its earliest possible day) lies after today.",
     '{"title": "Cable", "date": {"text": "2999", "edtf": "2999"}}',
 )
-def date_not_future(r: ArchivalRecord) -> Iterator[Finding]:
+def date_not_future(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     if r.date is None or r.date.edtf is None:
         return
     from ..dates import edtf_bounds
@@ -61,7 +119,7 @@ def date_not_future(r: ArchivalRecord) -> Iterator[Finding]:
     "A date range ends before it starts: '1965-1962' written, or an EDTF 1965/1962.",
     '{"title": "Cable", "date": {"text": "1965-1962"}}',
 )
-def date_range_order(r: ArchivalRecord) -> Iterator[Finding]:
+def date_range_order(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     if r.date is None:
         return
     reversed_ = _reversed_range(r.date.text)
@@ -87,7 +145,7 @@ def date_range_order(r: ArchivalRecord) -> Iterator[Finding]:
     "A language name could not be resolved to an ISO 639 code ('Xyzzyish').",
     '{"title": "Cable", "languages": [{"name": "Old Wilsonian"}]}',
 )
-def languages_known(r: ArchivalRecord) -> Iterator[Finding]:
+def languages_known(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     for key in ("original_languages", "languages"):
         for index, language in enumerate(getattr(r, key)):
             if language.code is None:
@@ -103,7 +161,7 @@ def languages_known(r: ArchivalRecord) -> Iterator[Finding]:
     "A language code is malformed or not a registered ISO 639 / BCP 47 code (zh_CN, zz).",
     '{"title": "Cable", "languages": [{"name": "Wilsonian", "code": "zz"}]}',
 )
-def language_codes_valid(r: ArchivalRecord) -> Iterator[Finding]:
+def language_codes_valid(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     from ..languages import is_valid_language_code
 
     for key in ("original_languages", "languages"):
@@ -115,48 +173,31 @@ def language_codes_valid(r: ArchivalRecord) -> Iterator[Finding]:
                 )
 
 
-_WEB_SCHEMES = {"http", "https", "ftp"}
-_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+$|^\[[0-9A-Fa-f:.]+\]$")
+def url_problem(url: str, schemes: frozenset[str] | None = None) -> str | None:
+    """Why ``url`` is not an acceptable absolute URL, or None (see :mod:`archmeta.urls`)."""
+    from ..urls import DEFAULT_SCHEMES
+    from ..urls import url_problem as problem
 
-
-def url_problem(url: str) -> str | None:
-    """Why ``url`` is not a well-formed absolute URL, or None when it is."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as exc:
-        return f"the URL {url!r} cannot be parsed ({exc})"
-    if not parts.scheme:
-        return f"the URL {url!r} has no scheme (such as https:)"
-    if parts.scheme.lower() in _WEB_SCHEMES:
-        host = parts.hostname or ""
-        if not parts.netloc or not host:
-            return f"the URL {url!r} names no host"
-        if not _HOST.match(host) and not _HOST.match(f"[{host}]"):
-            return f"the URL {url!r} has an invalid host name {host!r}"
-    if any(c.isspace() for c in url) or _CONTROL.search(url):
-        return f"the URL {url!r} contains white space or control characters"
-    return None
+    return problem(url, DEFAULT_SCHEMES if schemes is None else schemes)
 
 
 @rule(
     "url-malformed",
     "error",
-    "The URL is not a well-formed absolute URL: no scheme, no host for http/https/ftp, a bad "
-    "port or host name, white space.",
+    "The URL is not a well-formed absolute URL: no scheme, a scheme the profile does not accept "
+    "(by default http, https, doi, hdl, urn, ark, info, ftp: no javascript:), no host for "
+    "http/https/ftp, a bad port or host name, white space.",
     '{"title": "Cable", "url": "https:///document/118189"}',
 )
-def url_well_formed(r: ArchivalRecord) -> Iterator[Finding]:
+def url_well_formed(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     if r.url:
-        problem = url_problem(r.url)
+        problem = url_problem(r.url, context.url_schemes)
         if problem:
             yield "/url", problem
 
 
 @rule("title-missing", "error", "The record has no title (or an empty one).", '{"title": ""}')
-def title_present(r: ArchivalRecord) -> Iterator[Finding]:
+def title_present(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     if not (r.title or "").strip():
         yield "/title", "the record has no title"
 
@@ -167,7 +208,7 @@ def title_present(r: ArchivalRecord) -> Iterator[Finding]:
     "The title spans more than one line.",
     '{"title": "Cable\\nto Moscow"}',
 )
-def title_one_line(r: ArchivalRecord) -> Iterator[Finding]:
+def title_one_line(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     if r.title and ("\n" in r.title or "\r" in r.title):
         yield "/title", "the title must be one line"
 
@@ -179,7 +220,7 @@ def title_one_line(r: ArchivalRecord) -> Iterator[Finding]:
     "TAB and newline, U+FFFE, U+FFFF (carriage returns in text files are newlines).",
     '{"title": "Cable\\u0007"}',
 )
-def no_control_characters(r: ArchivalRecord) -> Iterator[Finding]:
+def no_control_characters(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     # Records built through the model cannot hold them; records made with model_construct can.
     def walk(value: Any, where: str) -> Iterator[Finding]:
         if isinstance(value, str):
@@ -203,7 +244,7 @@ def no_control_characters(r: ArchivalRecord) -> Iterator[Finding]:
     '{"title": "Cable", "contents": ["Translation - English"]}',
     needs=frozenset({"translators"}),
 )
-def translators_named(r: ArchivalRecord) -> Iterator[Finding]:
+def translators_named(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     if any("translation" in item.lower() for item in r.contents) and not r.translators:
         yield "/translators", "Contents lists a translation but no translator is named"
 
@@ -218,7 +259,7 @@ _TITLE_WORDS = re.compile(r"\w+")
     "ignoring case and punctuation), or the citation does not mention the date as written.",
     '{"title": "Cable", "citation": "\\"Letter to Kim\\", April 30, 1962, Archive."}',
 )
-def citation_consistent(r: ArchivalRecord) -> Iterator[Finding]:
+def citation_consistent(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     if not r.citation:
         return
     from ..citation import parse_citation

@@ -44,6 +44,9 @@ class Profile(BaseModel):
     description: str = ""
     required: tuple[str, ...] = ()
     rules: Mapping[str, Setting] = Field(default_factory=dict)
+    #: URL schemes a record's URL may have (``url-malformed`` refuses others); None: the
+    #: defaults of :data:`archmeta.urls.DEFAULT_SCHEMES`.
+    url_schemes: frozenset[str] | None = None
     path: str | None = None
 
     def __init__(self, name: str | None = None, /, **data: Any) -> None:
@@ -71,6 +74,17 @@ class Profile(BaseModel):
                         + _suggest(name, fields)
                     )
         return tuple(x.strip() for x in value)
+
+    @field_validator("url_schemes", mode="before")
+    @classmethod
+    def _schemes(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, (list, tuple, set, frozenset)) or not all(
+            isinstance(v, str) and v.strip() for v in value
+        ):
+            raise ValueError('url_schemes: must be a list of schemes, e.g. ["https", "hdl"]')
+        return frozenset(v.strip().lower().removesuffix(":") for v in value)
 
     @field_validator("rules", mode="before")
     @classmethod
@@ -125,12 +139,13 @@ def load_profile(name_or_path: str | os.PathLike[str] | Profile | None) -> Profi
     return parse_profile(raw, source=text, default_name=path.stem)
 
 
-_KEYS = ("name", "description", "required", "rules")
+_KEYS = ("name", "description", "required", "rules", "url_schemes")
 _HINTS = {
     "name": "must be a non-empty string",
     "description": "must be a string",
     "required": 'must be a list of field names, e.g. ["title", "date"]',
     "rules": 'must be a table, e.g. [rules] followed by date-future = "warning"',
+    "url_schemes": 'must be a list of schemes, e.g. ["https", "hdl"]',
 }
 
 
@@ -168,7 +183,7 @@ def _profile_problem(error: Mapping[str, Any]) -> str:
             f"rules.{loc[1]}: severity must be one of {', '.join(repr(s) for s in SETTINGS)}, "
             f"not {setting!r}"
         )
-    if message.startswith(("required[", "rules.")):
+    if message.startswith(("required[", "rules.", "url_schemes:")):
         return message
     if error.get("type") in ("value_error",) and key in _HINTS and "non-empty" in message:
         return f"{key}: {message}"

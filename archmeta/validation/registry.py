@@ -16,11 +16,21 @@ from dataclasses import dataclass
 from ..errors import Severity, UsageError
 from ..model import ArchivalRecord
 
-__all__ = ["RULES", "Check", "Finding", "Rule", "declare", "render_markdown", "rule"]
+__all__ = ["RULES", "Check", "Context", "Finding", "Rule", "declare", "render_markdown", "rule"]
 
 #: One finding of a record rule: the JSON Pointer of the value, and what is wrong with it.
 Finding = tuple[str, str]
-Check = Callable[[ArchivalRecord], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a record rule may need beside the record: the profile's settings."""
+
+    #: URL schemes the profile accepts (``url-malformed`` refuses others).
+    url_schemes: frozenset[str]
+
+
+Check = Callable[[ArchivalRecord, Context], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
