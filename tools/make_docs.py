@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archmeta.crosswalk import render_markdown
+from archmeta.mapping import render_markdown
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "crosswalk.md"
-BEGIN = "<!-- table generated from archmeta/crosswalk.py: python -m tools.make_docs -->\n"
+BEGIN = "<!-- table generated from archmeta/mapping: python -m tools.make_docs -->\n"
 END = "<!-- end of generated table -->\n"
 
 

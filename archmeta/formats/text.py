@@ -15,14 +15,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..citation import parse_citation, parse_funders
-from ..crosswalk import TEXT_SECTIONS
 from ..errors import ArchmetaError, Issue, ParseError, line_col
+from ..mapping import MAPPING, TEXT, TextCell
 from ..model import LINE_PATTERN, ArchivalRecord, Language
 from ._io import PathOrFile, decode_text, read_bytes, source_name, write_text
 from ._sniff import text_start
 from .codec import Codec, Decoded, failed
 
-__all__ = ["TextCodec", "codec", "dump", "dumps", "load", "loads", "parse_text", "read"]
+__all__ = [
+    "TEXT_SECTIONS",
+    "TextCodec",
+    "codec",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "parse_text",
+    "read",
+]
 
 _BOLD = re.compile(r"^\*\*(?P<inner>.+)\*\*\s*$")
 _HEADER = re.compile(r"^\*\*(?P<name>[A-Za-z][A-Za-z ()/-]*?):\*\*\s*$")
@@ -33,31 +43,31 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _NONE = "(none)"
 _HEADER_ESCAPE = re.compile(r"\\([\\:])")
 _LINE = re.compile(LINE_PATTERN)
-# Fields whose value is a paragraph read line for line from the text (errors name the line).
-_PARAGRAPH_FIELDS = {"body", "summary", "credits", "rights", "citation"}
-
-_LIST_FIELDS = {
-    "original_languages",
-    "contents",
-    "alternative_titles",
-    "translators",
-    "funders",
-    "languages",
-    "creators",
-    "contributors",
-    "subjects",
-    "places",
-    "notes",
-    "relations",
-    "collections",
-    "identifiers",
-    "formats",
+# The layout comes from the text column of the mapping table (archmeta.mapping).
+_CELLS: dict[str, TextCell] = {
+    field: cell for field, cell in MAPPING.cells(TEXT).items() if isinstance(cell, TextCell)
 }
-# Fields the reader derives from another section; their own section is an override.
-_DERIVED = {"publisher", "source", "translators", "funders", "date"}
-_LINE_SECTIONS = {"identifier", "type", "publisher", "source", "date"}
+
+
+def _fields_of(*kinds: str) -> frozenset[str]:
+    return frozenset(field for field, cell in _CELLS.items() if cell.kind in kinds)
+
+
+TEXT_SECTIONS: dict[str, str] = {
+    cell.section: field
+    for field, cell in sorted(_CELLS.items(), key=lambda item: item[1].order or 0)
+    if cell.section is not None
+}
+"""The layout's sections in canonical (written) order: section name -> field."""
+# Fields whose value is a paragraph read line for line from the text (errors name the line).
+_PARAGRAPH_FIELDS = _fields_of("paragraph", "body")
 # Sections written as "- item" lists. Languages are written one per line instead.
-_DASH_LISTS = _LIST_FIELDS - {"original_languages", "languages"}
+_DASH_LISTS = _fields_of("dash-list")
+_LANGUAGE_FIELDS = _fields_of("languages")
+_LIST_FIELDS = _DASH_LISTS | _LANGUAGE_FIELDS
+# Fields the reader derives from another section; their own section is an override.
+_DERIVED = frozenset(field for field, cell in _CELLS.items() if cell.derived)
+_LINE_SECTIONS = _fields_of("line")
 
 
 @dataclass
@@ -234,7 +244,7 @@ class _Reader:
                 items.extend(self._items(paragraphs[index]))
                 index += 1
             value: Any = items
-        elif field in ("original_languages", "languages"):
+        elif field in _LANGUAGE_FIELDS:
             value = self._languages(par)
         elif field == "citation":
             value = self._citation(par)
@@ -409,7 +419,7 @@ def _section_content(field: str, record: ArchivalRecord) -> list[str] | None:
     value = getattr(record, field)
     if field in _DASH_LISTS:
         return [f"- {item}" for item in value] if value else None
-    if field in ("original_languages", "languages"):
+    if field in _LANGUAGE_FIELDS:
         if not value:
             return None
         return _paragraph_lines(
