@@ -1,0 +1,103 @@
+"""Names and XPath helpers TEI reading and writing share, and the field paths."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+SCHEMA_NAME = "archmeta-tei.rng"
+SCHEMA_URL = "https://archmeta.dev/schemas/" + SCHEMA_NAME
+# ``@datingMethod`` of a date whose ``@when-custom`` holds the EDTF value.
+EDTF_METHOD = "https://www.loc.gov/standards/datetime/"
+APPLICATION = "archmeta"
+# The format of the mapping: documents name it in appInfo/application/@version.
+MAPPING_VERSION = "1.0"
+INDENT = "  "
+
+# ----------------------------------------------------------------------------- the mapping
+# Where each field lives, relative to /TEI (the writer below builds exactly these, in the order
+# the TEI content models require; the reader takes the same paths first, then what other
+# projects use). ``archmeta/crosswalk.py`` shows the same table with the reasons.
+FIELD_PATHS: dict[str, str] = {
+    "title": "teiHeader/fileDesc/titleStmt/title[not(@type)]",
+    "alternative_titles": "teiHeader/fileDesc/titleStmt/title[@type='alt']",
+    "creators": "teiHeader/fileDesc/sourceDesc/bibl[@type='original']/author",
+    "funders": "teiHeader/fileDesc/titleStmt/funder",
+    "translators": "teiHeader/fileDesc/titleStmt/respStmt[resp/@key='trl']/name",
+    "contributors": "teiHeader/fileDesc/titleStmt/respStmt[resp/@key='ctb']/name",
+    "publisher": "teiHeader/fileDesc/publicationStmt/publisher",
+    "identifier": "teiHeader/fileDesc/publicationStmt/idno[@type='archmeta']",
+    "url": "teiHeader/fileDesc/publicationStmt/idno[@type='URI']",
+    "identifiers": "teiHeader/fileDesc/publicationStmt/idno[not(@type)]",
+    "rights": "teiHeader/fileDesc/publicationStmt/availability/p",
+    "collections": "teiHeader/fileDesc/seriesStmt/title",
+    "credits": "teiHeader/fileDesc/notesStmt/note[@type='credits']",
+    "contents": "teiHeader/fileDesc/notesStmt/note[@type='contents']",
+    "notes": "teiHeader/fileDesc/notesStmt/note[not(@type)]",
+    "relations": "teiHeader/fileDesc/notesStmt/relatedItem/bibl",
+    "citation": "teiHeader/fileDesc/sourceDesc/bibl[@type='citation']",
+    "source": "teiHeader/fileDesc/sourceDesc/bibl[@type='original']/idno[@type='archival']",
+    "original_languages": "teiHeader/fileDesc/sourceDesc/bibl[@type='original']/textLang",
+    "formats": "teiHeader/fileDesc/sourceDesc/bibl[@type='original']/extent",
+    "summary": "teiHeader/profileDesc/abstract/p",
+    "date": "teiHeader/profileDesc/creation/date",
+    "languages": "teiHeader/profileDesc/langUsage/language",
+    "type": "teiHeader/profileDesc/textClass/keywords/term[@type='genre']",
+    "subjects": "teiHeader/profileDesc/textClass/keywords/term[not(@type)]",
+    "places": "teiHeader/profileDesc/textClass/keywords/term[@type='place']/placeName",
+    "body": "text/body/div/p",
+}
+RESP_TRANSLATOR = ("trl", "Translated by")  # MARC relator code and the words of <resp>
+RESP_CONTRIBUTOR = ("ctb", "Contributor")
+
+
+def _q(tag: str) -> str:
+    return f"{{{TEI_NS}}}{tag}"
+
+
+def _local(el: Any) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""  # comment or processing instruction
+    return tag.rsplit("}", 1)[-1]
+
+
+@lru_cache(maxsize=256)
+def _tei_xpath(path: str) -> str:
+    """``a/b[@x='y']/c`` with every element name in the TEI namespace (prefix ``t``)."""
+
+    def step(match: re.Match[str]) -> str:
+        return "t:" + match.group(0)
+
+    # Prefix element names: names not preceded by @ or a quote, and not function names.
+    return re.sub(r"(?<![@'\w:.\-])(?!(?:not|or|and)\b)[A-Za-z][\w.]*(?![\w(])", step, path)
+
+
+def _xpath(element: Any, positions: dict[Any, Any] | None = None) -> str:
+    """A readable XPath such as ``/TEI/teiHeader/fileDesc/titleStmt[1]``; ``positions`` caches
+    sibling positions per parent for a reader that names many elements."""
+    parts = []
+    node = element
+    while node is not None and isinstance(node.tag, str):
+        name = _local(node)
+        parent = node.getparent()
+        if parent is None:
+            parts.append(name)
+        else:
+            table = positions.get(parent) if positions is not None else None
+            if table is None:
+                order: dict[Any, int] = {}
+                counts: dict[Any, int] = {}
+                for child in parent:
+                    counts[child.tag] = counts.get(child.tag, 0) + 1
+                    order[child] = counts[child.tag]
+                table = (order, counts)
+                if positions is not None:
+                    positions[parent] = table
+            order, counts = table
+            parts.append(f"{name}[{order[node]}]" if counts[node.tag] > 1 else name)
+        node = parent
+    return "/" + "/".join(reversed(parts))
