@@ -7,6 +7,7 @@ import re
 from typing import Literal
 
 from ...errors import UsageError
+from ...mapping import MAPPING, DcCell
 from ...model import ArchivalRecord, Language
 
 Flavour = Literal["oai_dc", "dcterms"]
@@ -26,6 +27,11 @@ NSMAP: dict[str, str] = {"dc": DC_NS, "dcterms": DCTERMS_NS, "oai_dc": OAI_DC_NS
 OAI_DC_SCHEMA_LOCATION = f"{OAI_DC_NS} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 QUALIFIEDDC_SCHEMA_LOCATION = "http://dublincore.org/schemas/xmls/qdc/2008/02/11/qualifieddc.xsd"
 QUALIFIEDDC = "qualifieddc"
+
+# The DCMI encoding schemes archmeta writes (the mapping table names them per field).
+URI_TYPE = "dcterms:URI"
+W3CDTF_TYPE = "dcterms:W3CDTF"
+DCMI_TYPE_TYPE = "dcterms:DCMIType"
 
 DCMI_TYPES = frozenset(
     "Collection Dataset Event Image InteractiveResource MovingImage PhysicalObject Service "
@@ -122,3 +128,45 @@ def _local(tag: str) -> tuple[str, str]:
         namespace, _, name = tag[1:].partition("}")
         return namespace, name
     return "", tag
+
+
+# ---------------------------------------------------------------------------------------------
+# The flavours' columns of the mapping table (archmeta.mapping)
+# ---------------------------------------------------------------------------------------------
+
+
+def _column(flavour: str) -> dict[str, DcCell]:
+    """The fields a flavour writes, each with its cell, in the order they are written."""
+    cells = [
+        (name, cell) for name, cell in MAPPING.cells(flavour).items() if isinstance(cell, DcCell)
+    ]
+    return dict(sorted(cells, key=lambda item: item[1].order))
+
+
+CELLS: dict[str, dict[str, DcCell]] = {flavour: _column(flavour) for flavour in FLAVOURS}
+"""Per flavour: the fields it writes and where (its column of the mapping table)."""
+
+
+def _field_of_elements(flavour: str) -> dict[str, str]:
+    """Element local name -> the field a reader puts its values in, for one flavour's column.
+
+    An element several fields are written to (``dc:description``: the summary, then the notes)
+    belongs to the first of them in model order whose values come back as themselves; the code
+    that reads that field splits the values. Refinements belong to the field that lists them.
+    """
+    owners: dict[str, str] = {}
+    for name, cell in MAPPING.cells(flavour).items():
+        if not isinstance(cell, DcCell) or cell.read_back_as is not None:
+            continue
+        owners.setdefault(cell.element, name)
+        for refinement in cell.refinements:
+            owners.setdefault(refinement, name)
+    return owners
+
+
+FIELD_OF_ELEMENT: dict[str, dict[str, str]] = {
+    DC_NS: _field_of_elements("oai_dc"),
+    # DCMI terms also holds the 15 elements (dcterms:date, dcterms:coverage), read as in oai_dc.
+    DCTERMS_NS: {**_field_of_elements("oai_dc"), **_field_of_elements("dcterms")},
+}
+"""Per namespace: element local name -> the field the reader takes its values into."""

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...mapping import MAPPING, DcCell
 from ...model import ArchivalDate, ArchivalRecord, Language
 from ._common import (
+    CELLS,
+    FLAVOURS,
+    URI_TYPE,
     _as_line,
     _check_flavour,
     _guess_url,
@@ -24,12 +28,16 @@ def _projected_date(date: ArchivalDate | None, flavour: str) -> ArchivalDate | N
     return ArchivalDate.from_text(date.text)
 
 
-_NEVER_IN_DC = frozenset({"credits", "funders", "original_languages", "body", "translators"})
 UNREAD_FIELDS: dict[str, frozenset[str]] = {
-    "oai_dc": _NEVER_IN_DC | {"citation", "contents", "collections"},
-    "dcterms": _NEVER_IN_DC,
+    flavour: frozenset(
+        name
+        for name, cell in MAPPING.cells(flavour).items()
+        if not isinstance(cell, DcCell) or cell.read_back_as is not None
+    )
+    for flavour in FLAVOURS
 }
-"""Fields a record read from each flavour never holds (see :func:`project`)."""
+"""Fields a record read from each flavour never holds (see :func:`project`): those the
+flavour's column of the mapping table cannot hold and those read back as another field."""
 
 
 def project(record: ArchivalRecord, flavour: str = "oai_dc") -> ArchivalRecord:
@@ -48,44 +56,31 @@ def project(record: ArchivalRecord, flavour: str = "oai_dc") -> ArchivalRecord:
     collections (``isPartOf``).
     """
     _check_flavour(flavour)
-    data: dict[str, Any] = {
-        "title": record.title,
-        "alternative_titles": list(record.alternative_titles),
-        "date": _projected_date(record.date, flavour),
-        "type": record.type,
-        "publisher": record.publisher,
-        "source": record.source,
-        "creators": list(record.creators),
-        "contributors": list(record.contributors) + list(record.translators),
-        "subjects": list(record.subjects),
-        "places": list(record.places),
-        "rights": record.rights,
-        "formats": list(record.formats),
-        "languages": [
-            Language.from_name(_language_value(lang, flavour)) for lang in record.languages
-        ],
-    }
-    identifiers = _identifier_values(record, flavour)
-    if flavour == "oai_dc":
-        url, identifiers = _guess_url(identifiers)
+    cells = CELLS[flavour]
+    # What the flavour's column writes and reads back as itself is kept as it is ...
+    data: dict[str, Any] = {}
+    for name, cell in cells.items():
+        if cell.read_back_as is None:
+            value = getattr(record, name)
+            data[name] = list(value) if isinstance(value, list) else value
+    # ... and what comes back as another field (translators as contributors) joins it.
+    for name, cell in cells.items():
+        if cell.read_back_as is not None:
+            data[cell.read_back_as] = data[cell.read_back_as] + list(getattr(record, name))
+    # The values the flavour changes on the way are code: the date, the languages, the
+    # descriptions sharing one element, the identifiers and the URL among them.
+    data["date"] = _projected_date(record.date, flavour)
+    data["languages"] = [
+        Language.from_name(_language_value(lang, flavour)) for lang in record.languages
+    ]
+    if cells["summary"].element == cells["notes"].element:
         descriptions = ([record.summary] if record.summary else []) + list(record.notes)
-        data.update(
-            url=url,
-            summary=descriptions[0] if descriptions else None,
-            notes=[_as_line(d) for d in descriptions[1:]],
-            relations=list(record.relations) + list(record.collections),
-        )
-    else:
-        url = record.url
-        data.update(
-            url=url,
-            summary=record.summary,
-            notes=list(record.notes),
-            citation=record.citation,
-            contents=list(record.contents),
-            relations=list(record.relations),
-            collections=list(record.collections),
-        )
+        data["summary"] = descriptions[0] if descriptions else None
+        data["notes"] = [_as_line(d) for d in descriptions[1:]]
+    identifiers = _identifier_values(record, flavour)
+    url = record.url
+    if URI_TYPE not in cells["url"].xsi_types:  # the URL is an untyped identifier among others
+        url, identifiers = _guess_url(identifiers)
     identifier, _, rest = _split_identifiers(identifiers, url)
-    data.update(identifier=identifier, identifiers=rest)
+    data.update(url=url, identifier=identifier, identifiers=rest)
     return ArchivalRecord(**data)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ...mapping import DcCell
 from ...model import ArchivalRecord, Language
 from .._io import PathOrFile, write_text
 from ._common import (
     _XS_LANGUAGE,
     _XSI_TYPE,
+    CELLS,
     DC_NS,
+    DCMI_TYPE_TYPE,
     DCMI_TYPES,
     DCTERMS_NS,
     OAI_DC_NS,
     OAI_DC_SCHEMA_LOCATION,
     QUALIFIEDDC,
     QUALIFIEDDC_SCHEMA_LOCATION,
+    URI_TYPE,
+    W3CDTF_TYPE,
     XSI_NS,
     _check_flavour,
-    _identifier_values,
     _language_value,
     is_w3cdtf,
 )
@@ -38,70 +42,65 @@ def _language_scheme(language: Language) -> str | None:
     return None  # pragma: no cover - the model's tag pattern is narrower than xs:language
 
 
-def _entries(record: ArchivalRecord, flavour: str) -> list[tuple[str, str, str, str | None]]:
-    """(namespace, element, text, xsi:type) for each element, in the written order."""
-    dc = DC_NS if flavour == "oai_dc" else DCTERMS_NS
-    out: list[tuple[str, str, str, str | None]] = []
+# (text, xsi:type) of each element a field is written as; an empty text is not written.
+_Values = list[tuple[str | None, str | None]]
 
-    def add(name: str, values: Iterable[str | None], xsi_type: str | None = None) -> None:
-        for value in values:
-            if value:
-                out.append((dc, name, value, xsi_type))
 
-    if flavour == "oai_dc":
-        add("title", [record.title, *record.alternative_titles])
-        add("creator", record.creators)
-        add("subject", record.subjects)
-        add("description", [record.summary, *record.notes])
-        add("publisher", [record.publisher])
-        add("contributor", [*record.contributors, *record.translators])
-        add("date", [record.date.text if record.date else None])
-        add("type", [record.type])
-        add("format", record.formats)
-        add("identifier", _identifier_values(record, flavour))
-        add("source", [record.source])
-        add("language", [_language_value(lang, flavour) for lang in record.languages])
-        add("relation", [*record.relations, *record.collections])
-        add("coverage", record.places)
-        add("rights", [record.rights])
-        return out
+def _plain_values(record: ArchivalRecord, name: str, cell: DcCell, flavour: str) -> _Values:
+    value = getattr(record, name)
+    return [(item, None) for item in (value if isinstance(value, list) else [value])]
 
-    add("title", [record.title])
-    add("alternative", record.alternative_titles)
-    add("creator", record.creators)
-    add("subject", record.subjects)
-    add("abstract", [record.summary])
-    add("description", record.notes)
-    add("tableOfContents", record.contents)
-    add("publisher", [record.publisher])
-    add("contributor", [*record.contributors, *record.translators])
-    if record.date is not None:
-        text, edtf = record.date.text, record.date.edtf
-        if edtf is not None and is_w3cdtf(edtf) and text == edtf:
-            add("created", [text], "dcterms:W3CDTF")
-        else:
-            add("created", [text])
-            if edtf is not None and is_w3cdtf(edtf):
-                add("created", [edtf], "dcterms:W3CDTF")
-    if record.type:
-        add("type", [record.type], "dcterms:DCMIType" if record.type in DCMI_TYPES else None)
-    add("format", record.formats)
-    add("identifier", [record.identifier])
-    add("identifier", [record.url], "dcterms:URI")
-    add("identifier", record.identifiers)
-    add("bibliographicCitation", [record.citation])
-    add("source", [record.source])
+
+def _date_values(record: ArchivalRecord, name: str, cell: DcCell, flavour: str) -> _Values:
+    """The date's text; beside it the EDTF value typed W3CDTF where the cell has that scheme
+    and W3CDTF can carry the value (one typed element when the two are the same)."""
+    if record.date is None:
+        return []
+    text, edtf = record.date.text, record.date.edtf
+    if W3CDTF_TYPE not in cell.xsi_types or edtf is None or not is_w3cdtf(edtf):
+        return [(text, None)]
+    if text == edtf:
+        return [(text, W3CDTF_TYPE)]
+    return [(text, None), (edtf, W3CDTF_TYPE)]
+
+
+def _type_values(record: ArchivalRecord, name: str, cell: DcCell, flavour: str) -> _Values:
+    typed = DCMI_TYPE_TYPE in cell.xsi_types and record.type in DCMI_TYPES
+    return [(record.type, DCMI_TYPE_TYPE if typed else None)]
+
+
+def _url_values(record: ArchivalRecord, name: str, cell: DcCell, flavour: str) -> _Values:
+    return [(record.url, URI_TYPE if URI_TYPE in cell.xsi_types else None)]
+
+
+def _language_values(record: ArchivalRecord, name: str, cell: DcCell, flavour: str) -> _Values:
+    values: _Values = []
     for language in record.languages:
         scheme = _language_scheme(language)
-        add(
-            "language",
-            [_language_value(language, flavour)],
-            f"dcterms:{scheme}" if scheme else None,
+        xsi_type = f"dcterms:{scheme}" if scheme else None
+        values.append(
+            (_language_value(language, flavour), xsi_type if xsi_type in cell.xsi_types else None)
         )
-    add("relation", record.relations)
-    add("isPartOf", record.collections)
-    add("spatial", record.places)
-    add("rights", [record.rights])
+    return values
+
+
+# Fields whose values are changed on the way out; every other field is written as it is.
+_VALUES_OF: dict[str, Callable[[ArchivalRecord, str, DcCell, str], _Values]] = {
+    "date": _date_values,
+    "type": _type_values,
+    "url": _url_values,
+    "languages": _language_values,
+}
+
+
+def _entries(record: ArchivalRecord, flavour: str) -> list[tuple[str, str, str, str | None]]:
+    """(namespace, element, text, xsi:type) for each element, in the written order: the
+    flavour's column of the mapping table gives the order and the element of each field."""
+    namespace = DC_NS if flavour == "oai_dc" else DCTERMS_NS
+    out: list[tuple[str, str, str, str | None]] = []
+    for name, cell in CELLS[flavour].items():
+        values = _VALUES_OF.get(name, _plain_values)(record, name, cell, flavour)
+        out.extend((namespace, cell.element, text, xsi_type) for text, xsi_type in values if text)
     return out
 
 
