@@ -13,8 +13,10 @@ from ._common import (
     _ABSOLUTE_URI,
     _WEB_URL,
     _XSI_TYPE,
+    CELLS,
     DC_NS,
     DCTERMS_NS,
+    FIELD_OF_ELEMENT,
     OAI_DC_NS,
     OAI_NS,
     RDF_NS,
@@ -51,58 +53,8 @@ class _Buckets:
         return self.values.get(key, [])
 
 
-# Element (namespace-independent local name for dc and dcterms) -> bucket.
-_BUCKET_OF: dict[str, str] = {
-    "title": "title",
-    "alternative": "alternative",
-    "creator": "creator",
-    "subject": "subject",
-    "description": "description",
-    "abstract": "abstract",
-    "tableOfContents": "contents",
-    "publisher": "publisher",
-    "contributor": "contributor",
-    "date": "date",
-    "created": "created",
-    "issued": "date",
-    "available": "date",
-    "modified": "date",
-    "valid": "date",
-    "dateAccepted": "date",
-    "dateCopyrighted": "date",
-    "dateSubmitted": "date",
-    "type": "type",
-    "format": "format",
-    "extent": "format",
-    "medium": "format",
-    "identifier": "identifier",
-    "bibliographicCitation": "citation",
-    "source": "source",
-    "language": "language",
-    "relation": "relation",
-    "isVersionOf": "relation",
-    "hasVersion": "relation",
-    "isReplacedBy": "relation",
-    "replaces": "relation",
-    "isRequiredBy": "relation",
-    "requires": "relation",
-    "hasPart": "relation",
-    "isReferencedBy": "relation",
-    "references": "relation",
-    "isFormatOf": "relation",
-    "hasFormat": "relation",
-    "conformsTo": "relation",
-    "isPartOf": "collection",
-    "coverage": "coverage",
-    "spatial": "coverage",
-    "rights": "rights",
-    "accessRights": "rights",
-    "license": "rights",
-}
-_DC_ELEMENTS = frozenset(
-    "title creator subject description publisher contributor date type format identifier "
-    "source language relation coverage rights".split()
-)
+# The element a date is written as in DCMI terms: preferred over the other dates when reading.
+_CREATED = CELLS["dcterms"]["date"].element
 
 
 def _xsi_type_local(element: etree._Element) -> str | None:
@@ -172,8 +124,9 @@ def from_element(
                 "unknown-element",
             )
             continue
-        bucket = _BUCKET_OF.get(name)
-        if bucket is None or (namespace == DC_NS and name not in _DC_ELEMENTS):
+        # The mapping table's columns say which field each element is read into.
+        field_name = FIELD_OF_ELEMENT[namespace].get(name)
+        if field_name is None:
             warn(
                 f"Dublin Core element {child.tag} has no archmeta field; ignored",
                 line,
@@ -195,11 +148,7 @@ def from_element(
                 continue  # empty elements carry nothing
         if len(child):
             warn(f"child elements of {child.tag} were read as text", line, "dc-mixed-content")
-        if namespace == DC_NS and bucket == "description":
-            bucket = "dc-description"
-        if namespace == DC_NS and bucket == "identifier":
-            bucket = "dc-identifier"
-        buckets.add(bucket, _Value(text, _xsi_type_local(child), line, namespace, name, seq))
+        buckets.add(field_name, _Value(text, _xsi_type_local(child), line, namespace, name, seq))
 
     data: dict[str, Any] = {}
 
@@ -224,7 +173,7 @@ def from_element(
 
     # Titles.
     titles = lines_of("title")
-    alternatives = lines_of("alternative")
+    alternatives = lines_of("alternative_titles")
     all_titles = titles + alternatives
     if not all_titles:
         issues.append(
@@ -247,9 +196,13 @@ def from_element(
     data["source"] = first_line("source", "source")
 
     # Descriptions: dcterms:abstract is the summary; failing that the first dc:description.
-    abstracts = [_as_paragraph(v.text) for v in buckets.get("abstract")]
+    # (dc:description is read into the summary, dcterms:abstract too; they are told apart by
+    # namespace, since oai_dc writes the notes as further dc:descriptions.)
+    abstracts = [_as_paragraph(v.text) for v in buckets.get("summary") if v.namespace == DCTERMS_NS]
     abstracts = [a for a in abstracts if a]
-    dc_descriptions = [_as_paragraph(v.text) for v in buckets.get("dc-description")]
+    dc_descriptions = [
+        _as_paragraph(v.text) for v in buckets.get("summary") if v.namespace == DC_NS
+    ]
     dc_descriptions = [d for d in dc_descriptions if d]
     if abstracts:
         summary: str | None = abstracts[0]
@@ -257,28 +210,26 @@ def from_element(
     else:
         summary = dc_descriptions[0] if dc_descriptions else None
         notes = [_as_line(d) for d in dc_descriptions[1:]]
-    notes += lines_of("description")
+    notes += lines_of("notes")
     data["summary"] = summary
     data["notes"] = notes
     data["contents"] = lines_of("contents")
-    data["creators"] = lines_of("creator")
-    data["contributors"] = lines_of("contributor")
-    data["subjects"] = lines_of("subject")
-    data["places"] = lines_of("coverage")
+    data["creators"] = lines_of("creators")
+    data["contributors"] = lines_of("contributors")
+    data["subjects"] = lines_of("subjects")
+    data["places"] = lines_of("places")
     rights = [_as_paragraph(v.text) for v in buckets.get("rights")]
     data["rights"] = "\n".join(r for r in rights if r) or None
-    data["relations"] = lines_of("relation")
-    data["collections"] = lines_of("collection")
-    data["formats"] = lines_of("format")
+    data["relations"] = lines_of("relations")
+    data["collections"] = lines_of("collections")
+    data["formats"] = lines_of("formats")
     data["languages"] = _read_languages(buckets, warn)
 
     # Identifiers: a dcterms URI-typed one is the URL; among flat dc:identifiers the first web
     # address is; the first other identifier is the record's own, the rest are identifiers.
     url = None
     values: list[tuple[str, str]] = []
-    for value in sorted(
-        buckets.get("identifier") + buckets.get("dc-identifier"), key=lambda v: v.seq
-    ):
+    for value in buckets.get("identifier"):  # dc: and dcterms: ones, in document order
         text = _as_line(value.text)
         if url is None and value.xsi_type == "URI" and _ABSOLUTE_URI.fullmatch(text):
             url = text
@@ -313,8 +264,10 @@ def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
     The first value without an ``xsi:type`` is the text; a ``W3CDTF``-typed value beside it
     (as archmeta writes) is its EDTF value. Further dates are warned about and ignored.
     """
-    group = buckets.get("created") or buckets.get("date")
-    others = buckets.get("date") if buckets.get("created") else []
+    dates = buckets.get("date")
+    created = [v for v in dates if v.name == _CREATED]
+    group = created or dates
+    others = [v for v in dates if v.name != _CREATED] if created else []
     if not group:
         return None
     values = [(_as_line(v.text), v) for v in group]
@@ -361,7 +314,7 @@ def _read_type(buckets: _Buckets, warn: Any) -> str | None:
 
 def _read_languages(buckets: _Buckets, warn: Any) -> list[Language]:
     languages: list[Language] = []
-    for value in buckets.get("language"):
+    for value in buckets.get("languages"):
         for part in re.split(r"[;,]", value.text):
             name = _as_line(part)
             if not name:
