@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ...mapping import MAPPING, TEI, TeiCell
+
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 SCHEMA_NAME = "archmeta-tei.rng"
@@ -18,38 +20,12 @@ MAPPING_VERSION = "1.0"
 INDENT = "  "
 
 # ----------------------------------------------------------------------------- the mapping
-# Where each field lives, relative to /TEI (the writer below builds exactly these, in the order
-# the TEI content models require; the reader takes the same paths first, then what other
-# projects use). ``archmeta/crosswalk.py`` shows the same table with the reasons.
 FIELD_PATHS: dict[str, str] = {
-    "title": "teiHeader/fileDesc/titleStmt/title[not(@type)]",
-    "alternative_titles": "teiHeader/fileDesc/titleStmt/title[@type='alt']",
-    "creators": "teiHeader/fileDesc/sourceDesc/bibl[@type='original']/author",
-    "funders": "teiHeader/fileDesc/titleStmt/funder",
-    "translators": "teiHeader/fileDesc/titleStmt/respStmt[resp/@key='trl']/name",
-    "contributors": "teiHeader/fileDesc/titleStmt/respStmt[resp/@key='ctb']/name",
-    "publisher": "teiHeader/fileDesc/publicationStmt/publisher",
-    "identifier": "teiHeader/fileDesc/publicationStmt/idno[@type='archmeta']",
-    "url": "teiHeader/fileDesc/publicationStmt/idno[@type='URI']",
-    "identifiers": "teiHeader/fileDesc/publicationStmt/idno[not(@type)]",
-    "rights": "teiHeader/fileDesc/publicationStmt/availability/p",
-    "collections": "teiHeader/fileDesc/seriesStmt/title",
-    "credits": "teiHeader/fileDesc/notesStmt/note[@type='credits']",
-    "contents": "teiHeader/fileDesc/notesStmt/note[@type='contents']",
-    "notes": "teiHeader/fileDesc/notesStmt/note[not(@type)]",
-    "relations": "teiHeader/fileDesc/notesStmt/relatedItem/bibl",
-    "citation": "teiHeader/fileDesc/sourceDesc/bibl[@type='citation']",
-    "source": "teiHeader/fileDesc/sourceDesc/bibl[@type='original']/idno[@type='archival']",
-    "original_languages": "teiHeader/fileDesc/sourceDesc/bibl[@type='original']/textLang",
-    "formats": "teiHeader/fileDesc/sourceDesc/bibl[@type='original']/extent",
-    "summary": "teiHeader/profileDesc/abstract/p",
-    "date": "teiHeader/profileDesc/creation/date",
-    "languages": "teiHeader/profileDesc/langUsage/language",
-    "type": "teiHeader/profileDesc/textClass/keywords/term[@type='genre']",
-    "subjects": "teiHeader/profileDesc/textClass/keywords/term[not(@type)]",
-    "places": "teiHeader/profileDesc/textClass/keywords/term[@type='place']/placeName",
-    "body": "text/body/div/p",
+    name: cell.path for name, cell in MAPPING.cells(TEI).items() if isinstance(cell, TeiCell)
 }
+"""Where each field lives, relative to ``/TEI``: the TEI column of the mapping table
+(:mod:`archmeta.mapping`). The writer builds exactly these paths, in the order the TEI content
+models require; the reader takes the same paths first, then what other projects use."""
 RESP_TRANSLATOR = ("trl", "Translated by")  # MARC relator code and the words of <resp>
 RESP_CONTRIBUTOR = ("ctb", "Contributor")
 

@@ -116,7 +116,7 @@ class _Reader(_TextReader):
             self.add(target, names)
         fields["translators"] = translators
         fields["contributors"] = contributors
-        funders = self.lines_of("teiHeader/fileDesc/titleStmt/funder")
+        funders = self.lines_of(FIELD_PATHS["funders"])
         self.add(funders, self.lines_of("teiHeader/fileDesc/editionStmt/funder"))
         fields["funders"] = funders
         creators: list[str] = []
@@ -155,14 +155,14 @@ class _Reader(_TextReader):
         fields["identifiers"] = identifiers
         rights = [self.block_text(n) for n in self.take(base + "availability")]
         fields["rights"] = "\n".join(r for r in rights if r) or None
-        fields["collections"] = self.lines_of("teiHeader/fileDesc/seriesStmt/title")
+        fields["collections"] = self.lines_of(FIELD_PATHS["collections"])
         self.take("teiHeader/fileDesc/seriesStmt")
 
     def notes(self, fields: dict[str, Any]) -> None:
         base = "teiHeader/fileDesc/notesStmt/"
         credits = [self.block_text(n) for n in self.take(base + "note[@type='credits']")]
         fields["credits"] = credits[0] if credits and credits[0] else None
-        fields["contents"] = self.lines_of(base + "note[@type='contents']")
+        fields["contents"] = self.lines_of(FIELD_PATHS["contents"])
         fields["notes"] = self.lines_of(base + "note[not(@type='credits' or @type='contents')]")
         self.take(base + "relatedItem")
         fields["relations"] = self.lines_of(
@@ -172,7 +172,7 @@ class _Reader(_TextReader):
     def source_desc(self, fields: dict[str, Any]) -> None:
         base = "teiHeader/fileDesc/sourceDesc/"
         citation = (
-            self.take(base + "bibl[@type='citation']")
+            self.take(FIELD_PATHS["citation"])
             or [b for b in self.find(base + "bibl[not(@type='original')]") if self.paragraph(b)][:1]
         )
         self.used.update(citation)
