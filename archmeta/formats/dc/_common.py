@@ -32,6 +32,7 @@ QUALIFIEDDC = "qualifieddc"
 URI_TYPE = "dcterms:URI"
 W3CDTF_TYPE = "dcterms:W3CDTF"
 DCMI_TYPE_TYPE = "dcterms:DCMIType"
+RFC4646_TYPE = "dcterms:RFC4646"
 
 DCMI_TYPES = frozenset(
     "Collection Dataset Event Image InteractiveResource MovingImage PhysicalObject Service "
@@ -74,14 +75,16 @@ def is_w3cdtf(value: str) -> bool:
 def _language_value(language: Language, flavour: str = "oai_dc") -> str:
     """The one string a language is written as.
 
-    In ``oai_dc`` the name when it resolves to the code (so both come back), else the code; in
-    ``dcterms`` the code (typed ``RFC4646``), else the name.
+    Where the flavour's column types languages (``dcterms``: ``RFC4646``) the code, else the
+    name; elsewhere (``oai_dc``) the name when it resolves to the code (so both come back),
+    else the code.
     """
     from ...languages import resolve_language
 
     if language.code is None:
         return language.name
-    if flavour == "oai_dc" and resolve_language(language.name) == language.code:
+    typed = RFC4646_TYPE in CELLS[flavour]["languages"].xsi_types
+    if not typed and resolve_language(language.name) == language.code:
         return language.name
     return language.code
 

@@ -10,6 +10,7 @@ from ._common import (
     CELLS,
     FLAVOURS,
     URI_TYPE,
+    W3CDTF_TYPE,
     _as_line,
     _check_flavour,
     _guess_url,
@@ -23,7 +24,8 @@ from ._common import (
 def _projected_date(date: ArchivalDate | None, flavour: str) -> ArchivalDate | None:
     if date is None:
         return None
-    if flavour == "dcterms" and date.edtf is not None and is_w3cdtf(date.edtf):
+    typed = W3CDTF_TYPE in CELLS[flavour]["date"].xsi_types  # the EDTF value has an element
+    if typed and date.edtf is not None and is_w3cdtf(date.edtf):
         return ArchivalDate(text=date.text, edtf=date.edtf)
     return ArchivalDate.from_text(date.text)
 

@@ -77,7 +77,7 @@ def _language_values(record: ArchivalRecord, name: str, cell: DcCell, flavour: s
     values: _Values = []
     for language in record.languages:
         scheme = _language_scheme(language)
-        xsi_type = f"dcterms:{scheme}" if scheme else None
+        xsi_type = f"dcterms:{scheme}" if scheme else None  # RFC4646_TYPE for every model code
         values.append(
             (_language_value(language, flavour), xsi_type if xsi_type in cell.xsi_types else None)
         )
