@@ -21,7 +21,7 @@ when that page drifts from the table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from ._cells import (
@@ -67,10 +67,10 @@ class MappingTable:
         for row in rows:
             self._check(row.field, row.cells.keys())
 
-    def _check(self, field: str, names: object) -> None:
-        if set(names) != set(self._columns):  # type: ignore[call-overload]
+    def _check(self, field: str, names: Iterable[str]) -> None:
+        if set(names) != set(self._columns):
             raise ValueError(
-                f"the mapping row of {field!r} has cells for {sorted(names)} "  # type: ignore[call-overload]
+                f"the mapping row of {field!r} has cells for {sorted(names)} "
                 f"but the columns are {sorted(self._columns)}"
             )
 

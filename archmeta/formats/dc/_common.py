@@ -126,7 +126,10 @@ def _as_paragraph(text: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _local(tag: str) -> tuple[str, str]:
+def _local(tag: object) -> tuple[str, str]:
+    """(namespace, local name) of an element's tag; ("", "") for a comment's or a PI's."""
+    if not isinstance(tag, str):
+        return "", ""
     if tag.startswith("{"):
         namespace, _, name = tag[1:].partition("}")
         return namespace, name

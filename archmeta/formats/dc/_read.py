@@ -153,7 +153,7 @@ def from_element(
     data: dict[str, Any] = {}
 
     def lines_of(*keys: str) -> list[str]:
-        out = []
+        out: list[str] = []
         for key in keys:
             out.extend(_as_line(v.text) for v in buckets.get(key))
         return [v for v in out if v]

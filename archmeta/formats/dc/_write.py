@@ -111,11 +111,11 @@ def to_element(record: ArchivalRecord, flavour: str = "oai_dc") -> etree._Elemen
     _check_flavour(flavour)
     if flavour == "oai_dc":
         nsmap = {"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS}
-        root = etree.Element(f"{{{OAI_DC_NS}}}dc", nsmap=nsmap)  # type: ignore[arg-type]
+        root = etree.Element(f"{{{OAI_DC_NS}}}dc", nsmap=nsmap)
         root.set(f"{{{XSI_NS}}}schemaLocation", OAI_DC_SCHEMA_LOCATION)
     else:
         nsmap = {"dcterms": DCTERMS_NS, "xsi": XSI_NS}
-        root = etree.Element(QUALIFIEDDC, nsmap=nsmap)  # type: ignore[arg-type]
+        root = etree.Element(QUALIFIEDDC, nsmap=nsmap)
         root.set(f"{{{XSI_NS}}}noNamespaceSchemaLocation", QUALIFIEDDC_SCHEMA_LOCATION)
     for namespace, name, text, xsi_type in _entries(record, flavour):
         element = etree.SubElement(root, f"{{{namespace}}}{name}")
