@@ -111,3 +111,8 @@ def test_text_sections_are_ordered_and_unique():
     assert sorted(c.order for c in sections if c.order is not None) == list(range(len(sections)))
     # cells without a section of their own are not ordered among the sections
     assert all(c.order is None for c in cells if c.section is None)
+
+
+def test_cells_are_read_only():
+    with pytest.raises(TypeError):
+        MAPPING.row("title").cells["tei"] = None  # type: ignore[index]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from types import MappingProxyType
 
 from ._cells import (
     DCTERMS,
@@ -63,9 +64,10 @@ class MappingTable:
 
     def __init__(self, columns: tuple[Column, ...], rows: tuple[FieldRow, ...]) -> None:
         self._columns = {column.name: column for column in columns}
-        self._rows = {row.field: row for row in rows}
         for row in rows:
             self._check(row.field, row.cells.keys())
+        # Read-only cells: a format module's view of the table cannot change it for the others.
+        self._rows = {row.field: _frozen(row, row.cells) for row in rows}
 
     def _check(self, field: str, names: Iterable[str]) -> None:
         if set(names) != set(self._columns):
@@ -76,16 +78,19 @@ class MappingTable:
 
     @property
     def columns(self) -> tuple[Column, ...]:
+        """The columns, the built-in formats first, then those added, in the order added."""
         return tuple(self._columns.values())
 
     @property
     def rows(self) -> tuple[FieldRow, ...]:
+        """The rows in model order."""
         return tuple(self._rows.values())
 
     def __iter__(self) -> Iterator[FieldRow]:
         return iter(self.rows)
 
     def row(self, field: str) -> FieldRow:
+        """The row of a model field; ``KeyError`` for a name that is not one."""
         return self._rows[field]
 
     def cells(self, column: str) -> dict[str, Cell | None]:
@@ -108,9 +113,13 @@ class MappingTable:
             )
         self._columns[column.name] = column
         self._rows = {
-            name: replace(row, cells={**row.cells, column.name: cells[name]})
+            name: _frozen(row, {**row.cells, column.name: cells[name]})
             for name, row in self._rows.items()
         }
+
+
+def _frozen(row: FieldRow, cells: Mapping[str, Cell | None]) -> FieldRow:
+    return replace(row, cells=MappingProxyType(dict(cells)))
 
 
 def render_markdown(table: MappingTable | None = None) -> str:
