@@ -58,6 +58,10 @@ from ._common import (
     _local,
     is_w3cdtf,
 )
+from ._common import OAI_DC_SCHEMA_LOCATION as OAI_DC_SCHEMA_LOCATION
+from ._common import QUALIFIEDDC_SCHEMA_LOCATION as QUALIFIEDDC_SCHEMA_LOCATION
+from ._common import RDF_NS as RDF_NS
+from ._common import XML_NS as XML_NS
 from ._project import UNREAD_FIELDS, project
 from ._read import find_container, from_element, load, loads, read
 from ._write import dump, dumps, to_element

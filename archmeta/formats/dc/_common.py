@@ -40,7 +40,6 @@ DCMI_TYPES = frozenset(
 )
 
 _XSI_TYPE = f"{{{XSI_NS}}}type"
-_XML_LANG = f"{{{XML_NS}}}lang"
 
 # xs:gYear, xs:gYearMonth, xs:date, xs:dateTime as W3CDTF (year 0000 is not an XSD 1.0 year).
 _W3CDTF = re.compile(

@@ -33,7 +33,14 @@ from ...errors import Issue, ParseError, ValidationError
 from ...model import ArchivalRecord
 from .._sniff import xml_root
 from ..codec import Codec, Decoded, failed
+from ._common import APPLICATION as APPLICATION
 from ._common import EDTF_METHOD, FIELD_PATHS, SCHEMA_NAME, TEI_NS, _tei_xpath
+from ._common import INDENT as INDENT
+from ._common import MAPPING_VERSION as MAPPING_VERSION
+from ._common import RESP_CONTRIBUTOR as RESP_CONTRIBUTOR
+from ._common import RESP_TRANSLATOR as RESP_TRANSLATOR
+from ._common import SCHEMA_URL as SCHEMA_URL
+from ._common import XML_NS as XML_NS
 from ._read import load, loads, read
 from ._write import dump, dumps
 
