@@ -58,10 +58,10 @@ def split_names(text: str) -> list[str]:
     pieces = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", text)]
     names: list[str] = []
     carry = ""
-    for piece in pieces:
-        if not piece:
+    for raw in pieces:
+        if not raw:
             continue
-        piece = re.sub(r"^the\s+", "", piece, flags=re.IGNORECASE)
+        piece = re.sub(r"^the\s+", "", raw, flags=re.IGNORECASE)
         if carry:
             piece = f"{carry} and {piece}"
             carry = ""

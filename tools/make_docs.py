@@ -1,7 +1,9 @@
-"""Write the generated parts of docs/ from the code: the rule table of docs/validation.md.
+"""Write the generated parts of docs/ from the code: the rule table of docs/validation.md
+(from the rule registry) and the crosswalk of docs/crosswalk.md (from the mapping table).
 
-Run ``python tools/make_docs.py`` after changing a rule; ``tests/test_docs_generated.py``
-fails while a generated part differs from what the code gives.
+Run ``python tools/make_docs.py`` (or ``python -m tools.make_docs``) after changing a rule or
+the mapping; the drift tests (tests/validation/test_registry.py, tests/test_mapping.py) fail
+while a generated part differs from what the code gives.
 """
 
 from __future__ import annotations
@@ -23,8 +25,15 @@ def _rules() -> str:
 
 #: (file, block name, renderer): the text between ``<!-- NAME:start ... -->`` and
 #: ``<!-- NAME:end -->`` is the renderer's output.
+def _crosswalk() -> str:
+    from archmeta.mapping import render_markdown
+
+    return render_markdown()
+
+
 BLOCKS: list[tuple[Path, str, Callable[[], str]]] = [
     (DOCS / "validation.md", "rules", _rules),
+    (DOCS / "crosswalk.md", "crosswalk", _crosswalk),
 ]
 
 

@@ -1,115 +1,38 @@
-"""The Digital Archive plain-text layout (see ``docs/formats/text.md`` for the grammar).
-
-Reading splits the text into paragraphs (runs of non-blank lines). The first paragraph holds the
-bold date and title lines; then come ``**Section:**`` paragraphs, each followed by exactly one
-content paragraph (a list section also takes the ``- `` paragraphs right after it); every other
-paragraph belongs to the body. Writing is canonical: sections in a fixed order, one blank line
-between paragraphs, a final newline, and escapes wherever a value would otherwise read back
-differently.
-"""
+"""Reading the plain-text layout: paragraphs, the bold header lines, the sections and the
+body, with every problem at its line."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from ..citation import parse_citation, parse_funders
-from ..crosswalk import TEXT_SECTIONS
-from ..errors import ArchmetaError, Issue, ParseError, line_col
-from ..model import LINE_PATTERN, ArchivalRecord, Language
-from ._io import PathOrFile, decode_text, read_bytes, source_name, write_text
-from ._sniff import text_start
-from .codec import Codec, Decoded, failed
-
-__all__ = ["TextCodec", "codec", "dump", "dumps", "load", "loads", "parse_text", "read"]
-
-_BOLD = re.compile(r"^\*\*(?P<inner>.+)\*\*\s*$")
-_HEADER = re.compile(r"^\*\*(?P<name>[A-Za-z][A-Za-z ()/-]*?):\*\*\s*$")
-_URL_LINE = re.compile(r"^<(?P<url>[^<>\s]+)>$")
-_LANGUAGE_CODE = re.compile(r"^(?P<name>.+?) \((?P<code>\?|[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\)$")
-# C0 controls other than TAB and LF cannot be held by any field (nor by XML).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
-_NONE = "(none)"
-_HEADER_ESCAPE = re.compile(r"\\([\\:])")
-_LINE = re.compile(LINE_PATTERN)
-# Fields whose value is a paragraph read line for line from the text (errors name the line).
-_PARAGRAPH_FIELDS = {"body", "summary", "credits", "rights", "citation"}
-
-_LIST_FIELDS = {
-    "original_languages",
-    "contents",
-    "alternative_titles",
-    "translators",
-    "funders",
-    "languages",
-    "creators",
-    "contributors",
-    "subjects",
-    "places",
-    "notes",
-    "relations",
-    "collections",
-    "identifiers",
-    "formats",
-}
-# Fields the reader derives from another section; their own section is an override.
-_DERIVED = {"publisher", "source", "translators", "funders", "date"}
-_LINE_SECTIONS = {"identifier", "type", "publisher", "source", "date"}
-# Sections written as "- item" lists. Languages are written one per line instead.
-_DASH_LISTS = _LIST_FIELDS - {"original_languages", "languages"}
-
-
-@dataclass
-class _Paragraph:
-    line: int  # 1-based number of the first line
-    lines: list[str]
-
-    @property
-    def single(self) -> str | None:
-        return self.lines[0] if len(self.lines) == 1 else None
-
-
-def _is_known_header(line: str) -> bool:
-    m = _HEADER.match(line)
-    return m is not None and m.group("name") in TEXT_SECTIONS
-
-
-def _bold_line(value: str) -> str:
-    """``**value**``, escaped so that it reads back as a header line and not as a section."""
-    inner = value.replace("\\", "\\\\")
-    if _is_known_header(f"**{inner}**"):
-        inner = inner[:-1] + "\\:"
-    return f"**{inner}**"
-
-
-def _paragraphs(text: str) -> list[_Paragraph]:
-    result: list[_Paragraph] = []
-    current: list[str] = []
-    start = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if raw.strip():
-            if not current:
-                start = number
-            current.append(raw)
-        elif current:
-            result.append(_Paragraph(start, current))
-            current = []
-    if current:
-        result.append(_Paragraph(start, current))
-    return result
-
-
-def _unescape(line: str) -> str:
-    line = line.rstrip()
-    return line[1:] if line.startswith("\\") else line
-
-
-def _content(par: _Paragraph) -> str:
-    return "\n".join(
-        _unescape(line).strip() if i else _unescape(line.lstrip())
-        for i, line in enumerate(par.lines)
-    )
+from ...citation import parse_citation, parse_funders
+from ...errors import ArchmetaError, Issue, ParseError, line_col
+from ...model import ArchivalRecord, Language
+from .._io import PathOrFile, decode_text, read_bytes, source_name
+from ..codec import Decoded, failed
+from ._layout import (
+    _BOLD,
+    _CONTROL,
+    _DASH_LISTS,
+    _DERIVED,
+    _HEADER,
+    _HEADER_ESCAPE,
+    _LANGUAGE_CODE,
+    _LANGUAGE_FIELDS,
+    _LINE,
+    _LINE_SECTIONS,
+    _LIST_FIELDS,
+    _NONE,
+    _PARAGRAPH_FIELDS,
+    _URL_LINE,
+    TEXT_SECTIONS,
+    _content,
+    _is_known_header,
+    _Paragraph,
+    _paragraphs,
+    _unescape,
+)
 
 
 class _Reader:
@@ -234,7 +157,7 @@ class _Reader:
                 items.extend(self._items(paragraphs[index]))
                 index += 1
             value: Any = items
-        elif field in ("original_languages", "languages"):
+        elif field in _LANGUAGE_FIELDS:
             value = self._languages(par)
         elif field == "citation":
             value = self._citation(par)
@@ -293,7 +216,7 @@ class _Reader:
         if date_text is not None:
             edtf = self.overrides.get("date", ...)
             if edtf is ...:
-                from ..dates import normalize_date
+                from ...dates import normalize_date
 
                 edtf = normalize_date(date_text)
             data["date"] = {"text": date_text, "edtf": edtf}
@@ -311,8 +234,8 @@ class _Reader:
             "translators": parts.translators if parts else [],
             "funders": parse_funders(data["credits"]) if data.get("credits") else [],
         }
-        for field, value in derived.items():
-            value = self.overrides.get(field, value)
+        for field, found in derived.items():
+            value = self.overrides.get(field, found)
             if value not in (None, []):
                 data[field] = value
         return _validated(data, self, self.lines_of)
@@ -339,7 +262,7 @@ def _validated(data: dict[str, Any], reader: _Reader, lines_of: dict[str, int]) 
                 if not _LINE.match(part):
                     line += offset
                     break
-        from ..errors import describe_pydantic_error, pointer, rule_for_value
+        from ...errors import describe_pydantic_error, pointer, rule_for_value
 
         bad = first.get("input")
         shown = f" {bad!r:.60}" if isinstance(bad, str) else ""
@@ -367,126 +290,10 @@ def loads(text: str | bytes, source: str | None = None) -> ArchivalRecord:
     return reader.read()
 
 
-# ---------------------------------------------------------------------------------- writing
-
-
-def _escape_line(line: str) -> str:
-    return "\\" + line if line.startswith("\\") else line
-
-
-def _looks_like_header(line: str) -> bool:
-    return bool(_HEADER.match(line))
-
-
-def _paragraph_lines(
-    value: str, *, hard_breaks: bool = True, after_list: bool = False
-) -> list[str]:
-    """Lines of a free-text paragraph, escaped; all but the last carry a Markdown hard break.
-
-    ``after_list``: the paragraph directly follows a ``- `` list section, which would take a
-    paragraph made only of ``- `` lines as more items, so such a paragraph is escaped.
-    """
-    lines = [_escape_line(line) for line in value.split("\n")]
-    if len(lines) == 1 and (_looks_like_header(value) or value == _NONE):
-        lines[0] = "\\" + lines[0]
-    if after_list and all(line.startswith("- ") for line in lines):
-        lines[0] = "\\" + lines[0]
-    if hard_breaks:
-        lines = [line + "  " for line in lines[:-1]] + lines[-1:]
-    return lines
-
-
-def _language_line(language: Language) -> str:
-    from ..languages import resolve_language
-
-    plain = _LANGUAGE_CODE.match(language.name) is None and not language.name.startswith("\\")
-    if plain and resolve_language(language.name) == language.code:
-        return language.name
-    return f"{language.name} ({language.code or '?'})"
-
-
-def _section_content(field: str, record: ArchivalRecord) -> list[str] | None:
-    value = getattr(record, field)
-    if field in _DASH_LISTS:
-        return [f"- {item}" for item in value] if value else None
-    if field in ("original_languages", "languages"):
-        if not value:
-            return None
-        return _paragraph_lines(
-            "\n".join(_language_line(lang) for lang in value), hard_breaks=False
-        )
-    if field == "citation":
-        lines = _paragraph_lines(value) if value else []
-        if record.url:
-            if lines:
-                lines[-1] += "  "
-            lines.append(f"<{record.url}>")
-        elif lines and _URL_LINE.match(lines[-1]):
-            lines[-1] = "\\" + lines[-1]
-        return lines or None
-    if value is None:
-        return None
-    return _paragraph_lines(value)
-
-
-def _override_content(field: str, record: ArchivalRecord) -> list[str] | None:
-    """Content for a derived field's section, or None when the reader derives the same value."""
-    if field == "date":
-        from ..dates import normalize_date
-
-        if record.date is None or record.date.edtf == normalize_date(record.date.text):
-            return None
-        return [record.date.edtf] if record.date.edtf else [_NONE]
-    value = getattr(record, field)
-    if field == "funders":
-        expected: Any = parse_funders(record.credits) if record.credits else []
-    else:
-        parts = (
-            parse_citation(record.citation, record.date.text if record.date else None)
-            if record.citation
-            else None
-        )
-        expected = getattr(parts, field) if parts else ([] if field == "translators" else None)
-    if value == expected:
-        return None
-    if value in (None, []):
-        return [_NONE]
-    if field in _DASH_LISTS:
-        return [f"- {item}" for item in value]
-    return _paragraph_lines(value)
-
-
-def dumps(record: ArchivalRecord) -> str:
-    """Write a record in the canonical plain-text layout (deterministic, final newline)."""
-    out: list[str] = []
-    if record.date is not None:
-        out.append(_bold_line(record.date.text) + "  ")
-    out.append(_bold_line(record.title))
-    after_list = False
-    for name, field in TEXT_SECTIONS.items():
-        if field in _DERIVED:
-            content = _override_content(field, record)
-        else:
-            content = _section_content(field, record)
-        if content:
-            out += ["", f"**{name}:**", "", *content]
-            after_list = field in _DASH_LISTS and content[0] != _NONE
-    for index, paragraph in enumerate(record.body):
-        out += ["", *_paragraph_lines(paragraph, after_list=after_list and index == 0)]
-    return "\n".join(out) + "\n"
-
-
 def load(target: PathOrFile) -> ArchivalRecord:
     """Read a text record from a path or an open file."""
     return loads(read_bytes(target), source=source_name(target))
 
-
-def dump(record: ArchivalRecord, target: PathOrFile) -> None:
-    """Write a text record to a path (atomically) or an open file."""
-    write_text(target, dumps(record))
-
-
-# ---------------------------------------------------------------------------------- the codec
 
 # Characters the model refuses, as they occur in raw text (CR is a newline to the reader).
 _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -565,26 +372,3 @@ def read(data: str | bytes, source: str | None = None) -> Decoded:
         # the document says (for the rules to check), and ``error`` says it cannot be used.
         return Decoded(record, issues, dict(reader.lines_of), error=first)
     return Decoded(None, issues, error=first)
-
-
-class TextCodec(Codec):
-    """The Wilson Center Digital Archive's plain-text layout."""
-
-    name = "text"
-    extensions = (".txt", ".text", ".md")
-    loose_extensions = (".md",)  # README.md, NOTES.md: Markdown that is not a record
-    media_type = "text/markdown"
-    description = "Digital Archive plain-text record"
-
-    def sniff(self, head: bytes) -> int:
-        start = text_start(head)
-        return 1 if start.startswith("**") or (start[:1] not in "<{[" and "**" in start) else 0
-
-    def read(self, data: str | bytes, source: str | None = None) -> Decoded:
-        return read(data, source)
-
-    def write(self, record: ArchivalRecord) -> str:
-        return dumps(record)
-
-
-codec = TextCodec()

@@ -1,0 +1,385 @@
+"""Reading Dublin Core: either flavour, tolerant of what repositories publish."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ...errors import Issue, ValidationError
+from ...model import ArchivalDate, ArchivalRecord, Language
+from .._io import PathOrFile, read_bytes, source_name
+from ._common import (
+    _ABSOLUTE_URI,
+    _WEB_URL,
+    _XSI_TYPE,
+    CELLS,
+    DC_NS,
+    DCTERMS_NS,
+    FIELD_OF_ELEMENT,
+    OAI_DC_NS,
+    OAI_NS,
+    RDF_NS,
+    _as_line,
+    _as_paragraph,
+    _check_flavour,
+    _local,
+    _split_identifiers,
+    is_w3cdtf,
+)
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+
+@dataclass
+class _Value:
+    text: str
+    xsi_type: str | None
+    line: int | None
+    namespace: str
+    name: str
+    seq: int
+
+
+@dataclass
+class _Buckets:
+    values: dict[str, list[_Value]] = field(default_factory=dict)
+
+    def add(self, key: str, value: _Value) -> None:
+        self.values.setdefault(key, []).append(value)
+
+    def get(self, key: str) -> list[_Value]:
+        return self.values.get(key, [])
+
+
+# The element a date is written as in DCMI terms: preferred over the other dates when reading.
+_CREATED = CELLS["dcterms"]["date"].element
+
+
+def _xsi_type_local(element: etree._Element) -> str | None:
+    """The local name of an ``xsi:type`` in the DCMI terms namespace (``W3CDTF``), if any."""
+    value = element.get(_XSI_TYPE)
+    if not value:
+        return None
+    prefix, _, name = value.strip().rpartition(":")
+    namespace = element.nsmap.get(prefix or None) if prefix else element.nsmap.get(None)
+    if namespace == DCTERMS_NS or (namespace is None and prefix == "dcterms"):
+        return name
+    return f"{{{namespace}}}{name}" if namespace else name
+
+
+def _holds_dc(element: etree._Element) -> bool:
+    return any(
+        isinstance(child.tag, str) and _local(child.tag)[0] in (DC_NS, DCTERMS_NS)
+        for child in element
+    )
+
+
+def find_container(root: etree._Element) -> etree._Element | None:
+    """The element holding the DC elements: the root itself, the metadata of the first
+    record of an OAI-PMH response, or else the first element that holds Dublin Core elements
+    (``rdf:RDF/rdf:Description``, a wrapper around ``oai_dc:dc``)."""
+    namespace, name = _local(root.tag)
+    if namespace == OAI_NS:
+        for metadata in root.iter(f"{{{OAI_NS}}}metadata"):
+            for child in metadata:
+                if isinstance(child.tag, str):
+                    return child
+        return None
+    if namespace == OAI_NS and name == "metadata":  # pragma: no cover - covered above
+        return None
+    if _holds_dc(root):
+        return root
+    return next((e for e in root.iter() if isinstance(e.tag, str) and _holds_dc(e)), root)
+
+
+def from_element(
+    container: etree._Element, source: str | None = None
+) -> tuple[ArchivalRecord | None, list[Issue]]:
+    """Read the DC elements under ``container`` (either flavour, tolerant of real records).
+
+    Returns the record (None when it cannot be built) and every issue: warnings for what was
+    not kept, errors for what stopped the record being built.
+    """
+    issues: list[Issue] = []
+    buckets = _Buckets()
+
+    def warn(message: str, line: int | None, rule: str) -> None:
+        issues.append(
+            Issue(message=message, rule=rule, severity="warning", line=line, source=source)
+        )
+
+    container_ns = _local(container.tag)[0]
+    in_oai_dc = container_ns == OAI_DC_NS
+    for seq, child in enumerate(container):
+        if not isinstance(child.tag, str):
+            continue  # comments and processing instructions
+        namespace, name = _local(child.tag)
+        line = child.sourceline
+        if namespace not in (DC_NS, DCTERMS_NS):
+            warn(
+                f"element {child.tag} is not Dublin Core; ignored",
+                line,
+                "unknown-element",
+            )
+            continue
+        # The mapping table's columns say which field each element is read into.
+        field_name = FIELD_OF_ELEMENT[namespace].get(name)
+        if field_name is None:
+            warn(
+                f"Dublin Core element {child.tag} has no archmeta field; ignored",
+                line,
+                "unknown-element",
+            )
+            continue
+        if in_oai_dc and namespace != DC_NS:
+            warn(
+                f"element {child.tag} is not one of the 15 elements oai_dc allows; read anyway",
+                line,
+                "dc-not-oai_dc",
+            )
+        text = "".join(child.itertext())
+        if not text.strip():
+            resource = child.get(f"{{{RDF_NS}}}resource")
+            if resource and resource.strip():
+                text = resource
+            else:
+                continue  # empty elements carry nothing
+        if len(child):
+            warn(f"child elements of {child.tag} were read as text", line, "dc-mixed-content")
+        buckets.add(field_name, _Value(text, _xsi_type_local(child), line, namespace, name, seq))
+
+    data: dict[str, Any] = {}
+
+    def lines_of(*keys: str) -> list[str]:
+        out: list[str] = []
+        for key in keys:
+            out.extend(_as_line(v.text) for v in buckets.get(key))
+        return [v for v in out if v]
+
+    def first_line(key: str, field_name: str) -> str | None:
+        # Each value with its own line (looking the line up by text took quadratic time).
+        read = [(_as_line(v.text), v.line) for v in buckets.get(key)]
+        values = [(text, line) for text, line in read if text]
+        for extra, line in values[1:]:
+            if extra != values[0][0]:
+                warn(
+                    f"{field_name} holds one value; extra {extra!r} ignored",
+                    line,
+                    "dc-extra-value",
+                )
+        return values[0][0] if values else None
+
+    # Titles.
+    titles = lines_of("title")
+    alternatives = lines_of("alternative_titles")
+    all_titles = titles + alternatives
+    if not all_titles:
+        issues.append(
+            Issue(
+                message="the record has no title (dc:title or dcterms:title)",
+                rule="title-missing",
+                line=container.sourceline,
+                source=source,
+            )
+        )
+        return None, issues
+    data["title"] = all_titles[0]
+    data["alternative_titles"] = all_titles[1:]
+
+    data["date"] = _read_date(buckets, warn)
+    data["type"] = _read_type(buckets, warn)
+    citations = [_as_paragraph(v.text) for v in buckets.get("citation")]
+    data["citation"] = "\n".join(c for c in citations if c) or None
+    data["publisher"] = first_line("publisher", "publisher")
+    data["source"] = first_line("source", "source")
+
+    # Descriptions: dcterms:abstract is the summary; failing that the first dc:description.
+    # (dc:description is read into the summary, dcterms:abstract too; they are told apart by
+    # namespace, since oai_dc writes the notes as further dc:descriptions.)
+    abstracts = [_as_paragraph(v.text) for v in buckets.get("summary") if v.namespace == DCTERMS_NS]
+    abstracts = [a for a in abstracts if a]
+    dc_descriptions = [
+        _as_paragraph(v.text) for v in buckets.get("summary") if v.namespace == DC_NS
+    ]
+    dc_descriptions = [d for d in dc_descriptions if d]
+    if abstracts:
+        summary: str | None = abstracts[0]
+        notes = [_as_line(a) for a in abstracts[1:]] + [_as_line(d) for d in dc_descriptions]
+    else:
+        summary = dc_descriptions[0] if dc_descriptions else None
+        notes = [_as_line(d) for d in dc_descriptions[1:]]
+    notes += lines_of("notes")
+    data["summary"] = summary
+    data["notes"] = notes
+    data["contents"] = lines_of("contents")
+    data["creators"] = lines_of("creators")
+    data["contributors"] = lines_of("contributors")
+    data["subjects"] = lines_of("subjects")
+    data["places"] = lines_of("places")
+    rights = [_as_paragraph(v.text) for v in buckets.get("rights")]
+    data["rights"] = "\n".join(r for r in rights if r) or None
+    data["relations"] = lines_of("relations")
+    data["collections"] = lines_of("collections")
+    data["formats"] = lines_of("formats")
+    data["languages"] = _read_languages(buckets, warn)
+
+    # Identifiers: a dcterms URI-typed one is the URL; among flat dc:identifiers the first web
+    # address is; the first other identifier is the record's own, the rest are identifiers.
+    url = None
+    values: list[tuple[str, str]] = []
+    for value in buckets.get("identifier"):  # dc: and dcterms: ones, in document order
+        text = _as_line(value.text)
+        if url is None and value.xsi_type == "URI" and _ABSOLUTE_URI.fullmatch(text):
+            url = text
+            continue
+        values.append((text, value.namespace))
+    if url is None:
+        for index, (text, namespace) in enumerate(values):
+            if namespace == DC_NS and _WEB_URL.fullmatch(text):
+                url = text
+                del values[index]
+                break
+    data["identifier"], data["url"], data["identifiers"] = _split_identifiers(
+        [text for text, _ in values if text], url
+    )
+
+    import pydantic
+
+    try:
+        record = ArchivalRecord(**data)
+    except pydantic.ValidationError as exc:
+        from ...errors import pydantic_issues
+
+        issues.extend(pydantic_issues(exc, source))
+        return None, issues
+    issues.sort(key=lambda issue: issue.line or 0)
+    return record, issues
+
+
+def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
+    """The date: ``dcterms:created`` first, else ``dc:date`` and the other dates.
+
+    The first value without an ``xsi:type`` is the text; a ``W3CDTF``-typed value beside it
+    (as archmeta writes) is its EDTF value. Further dates are warned about and ignored.
+    """
+    dates = buckets.get("date")
+    created = [v for v in dates if v.name == _CREATED]
+    group = created or dates
+    others = [v for v in dates if v.name != _CREATED] if created else []
+    if not group:
+        return None
+    values = [(_as_line(v.text), v) for v in group]
+    values = [(t, v) for t, v in values if t]
+    if not values:
+        return None
+    plain = [(t, v) for t, v in values if v.xsi_type != "W3CDTF"]
+    typed = [(t, v) for t, v in values if v.xsi_type == "W3CDTF"]
+    text_value = plain[0] if plain else typed[0]
+    text = text_value[0]
+    used = [text_value[1]]
+    from ...dates import is_valid_edtf
+
+    if plain and typed and is_w3cdtf(typed[0][0]) and is_valid_edtf(typed[0][0]):
+        edtf: str | None = typed[0][0]
+        used.append(typed[0][1])
+    elif not plain and is_w3cdtf(text) and is_valid_edtf(text):
+        edtf = text  # one typed element: the text is its own EDTF value
+    else:
+        edtf = ArchivalDate.from_text(text).edtf
+    for t, v in values:
+        if any(v is u for u in used) or t == text:
+            continue
+        warn(f"extra date {t!r} ignored (the record keeps one date)", v.line, "dc-extra-date")
+    for v in others:
+        t = _as_line(v.text)
+        if t and t != text:
+            warn(f"extra date {t!r} ignored (the record keeps one date)", v.line, "dc-extra-date")
+    return ArchivalDate(text=text, edtf=edtf)
+
+
+def _read_type(buckets: _Buckets, warn: Any) -> str | None:
+    values = [(_as_line(v.text), v) for v in buckets.get("type")]
+    values = [(t, v) for t, v in values if t]
+    if not values:
+        return None
+    plain = [(t, v) for t, v in values if v.xsi_type != "DCMIType"]
+    chosen = (plain or values)[0]
+    for t, v in values:
+        if v is not chosen[1] and t != chosen[0]:
+            warn(f"type holds one value; extra {t!r} ignored", v.line, "dc-extra-value")
+    return chosen[0]
+
+
+def _read_languages(buckets: _Buckets, warn: Any) -> list[Language]:
+    languages: list[Language] = []
+    for value in buckets.get("languages"):
+        for part in re.split(r"[;,]", value.text):
+            name = _as_line(part)
+            if not name:
+                continue
+            try:
+                languages.append(Language.from_name(name))
+            except ValueError:  # pragma: no cover - names are Lines without separators
+                warn(f"language {name!r} cannot be read; ignored", value.line, "language-unknown")
+    return languages
+
+
+def read(
+    text: str | bytes, source: str | None = None, flavour: str = "oai_dc"
+) -> tuple[ArchivalRecord, list[Issue]]:
+    """Read a Dublin Core document: the record and the warnings about what was not kept.
+
+    Raises :class:`ParseError` for XML that is not well-formed and :class:`ValidationError`
+    when no record can be built (no title).
+    """
+    from ...xmlsafe import parse_xml
+
+    _check_flavour(flavour)
+    root = parse_xml(text, source)
+    container = find_container(root)
+    if container is None:
+        raise ValidationError(
+            [
+                Issue(
+                    "the OAI-PMH response holds no record metadata",
+                    rule="dc-no-record",
+                    line=root.sourceline,
+                    source=source,
+                )
+            ],
+            source=source,
+        )
+    if _local(root.tag)[0] == OAI_NS:
+        count = sum(1 for _ in root.iter(f"{{{OAI_NS}}}metadata"))
+        extra_issue = (
+            [
+                Issue(
+                    f"the OAI-PMH response holds {count} records; only the first was read "
+                    "(archmeta.formats.oaipmh.iter_records reads them all)",
+                    rule="dc-several-records",
+                    severity="warning",
+                    line=container.sourceline,
+                    source=source,
+                )
+            ]
+            if count > 1
+            else []
+        )
+    else:
+        extra_issue = []
+    record, issues = from_element(container, source)
+    issues = extra_issue + issues
+    if record is None:
+        raise ValidationError(issues, source=source)
+    return record, issues
+
+
+def loads(text: str | bytes, source: str | None = None, flavour: str = "oai_dc") -> ArchivalRecord:
+    """Read a record from Dublin Core XML (either flavour; ``flavour`` names the expected one)."""
+    return read(text, source=source, flavour=flavour)[0]
+
+
+def load(target: PathOrFile, flavour: str = "oai_dc") -> ArchivalRecord:
+    return loads(read_bytes(target), source=source_name(target), flavour=flavour)

@@ -1,0 +1,5 @@
+"""``python -m archmeta.mapping``: print the mapping table as Markdown."""
+
+from . import render_markdown
+
+print(render_markdown(), end="")
