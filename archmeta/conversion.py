@@ -222,9 +222,15 @@ class PlannedSink(Sink):
     path and, when other inputs or records want the same path, to those owners (a conflict:
     the record is not written). An existing file is skipped unless ``settings.force``."""
 
-    def __init__(self, plan: Mapping[int, tuple[str, str | None]], settings: Settings) -> None:
+    def __init__(
+        self,
+        plan: Mapping[int, tuple[str, str | None]],
+        settings: Settings,
+        written: Collection[str] = (),
+    ) -> None:
         self.plan = plan
         self.settings = settings
+        self.written = written  # outputs this run wrote already (a worker died after them)
         self.made: set[Path] = set()
 
     def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
@@ -241,6 +247,10 @@ class PlannedSink(Sink):
             outcome.fail([Issue(message, rule="output-conflict")], where)
             return
         output = Path(path)
+        if path in self.written:
+            outcome.converted += 1
+            outcome.outputs.append(path)
+            return
         try:
             if output.parent not in self.made:
                 self._check_inside(output)  # before mkdir, which would follow the link

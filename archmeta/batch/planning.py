@@ -52,6 +52,15 @@ class Job:
     skip: str | None = None  # why ``input`` is passed over (not a regular file)
     records: tuple[RecordPlan, ...] | None = None
     last: bool = True
+    #: Outputs this run has already written (by a worker that died): counted, not rewritten.
+    written: frozenset[str] = frozenset()
+
+    @property
+    def outputs(self) -> list[str]:
+        """Every output path the job writes."""
+        if self.records is None:
+            return [self.output] if self.output else []
+        return [r.output for r in self.records if r.output]
 
     @property
     def weight(self) -> int:

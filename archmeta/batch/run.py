@@ -14,7 +14,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -31,10 +31,11 @@ class StopSignal:
     the main process sets for its workers. Workers stop between inputs and between records,
     never in the middle of writing a file."""
 
-    def __init__(self, shared: Any = None, insist: bool = False) -> None:
+    def __init__(self, shared: Any = None, insist: bool = False, tell: bool = True) -> None:
         self.shared = shared
         self.signum: int | None = None
         self.insist = insist
+        self.tell = tell  # whether a request here is passed on through ``shared``
 
     def request(self, signum: int, frame: FrameType | None = None) -> None:
         """Ask for a stop (a signal handler). With ``insist``, a second request aborts at once
@@ -43,7 +44,7 @@ class StopSignal:
         if self.signum is not None and self.insist:
             raise KeyboardInterrupt
         self.signum = self.signum or signum
-        if self.shared is not None:
+        if self.shared is not None and self.tell:
             self.shared.set()
 
     def __call__(self) -> bool:
@@ -112,13 +113,12 @@ def convert_one(job: Job, settings: Settings, stop: Callable[[], bool] = lambda:
             message = "the output would overwrite the input itself"
             outcome.fail([Issue(message, rule="usage", source=job.input)], job.input)
             return outcome
-        sink = PlannedSink({1: (job.output, None)}, settings)
+        sink = PlannedSink({1: (job.output, None)}, settings, job.written)
         return convert_input(job.input, job.input, settings, sink, stop)
     plan = {r.number: (r.output, r.conflict) for r in job.records}
     numbers = [r.number for r in job.records] or None  # none planned: read it all
-    return convert_input(
-        job.input, job.input, settings, PlannedSink(plan, settings), stop, numbers, job.last
-    )
+    sink = PlannedSink(plan, settings, job.written)
+    return convert_input(job.input, job.input, settings, sink, stop, numbers, job.last)
 
 
 # The stop request of a worker process, set by its initializer: the one piece of state a
@@ -158,7 +158,9 @@ def _worker_init(shared: Any, parent: int) -> None:
     """In each worker: stop between inputs (never in the middle of one) when asked, and end
     when the parent process is gone."""
     global _worker_stop
-    _worker_stop = StopSignal(shared)
+    # A worker listens to the shared event but does not set it: the pool sends SIGTERM to the
+    # other workers when one dies, and that must not stop the whole batch.
+    _worker_stop = StopSignal(shared, tell=False)
     signal.signal(signal.SIGINT, _worker_stop.request)
     signal.signal(signal.SIGTERM, _worker_stop.request)
     _watch_parent(parent)
@@ -317,11 +319,17 @@ def _run_pool(
     """Convert ``jobs`` in a pool; the chunks of a worker that died are tried once more, one
     job at a time, in a fresh pool, and a job whose worker dies again fails (``worker-died``)."""
     size = max(1, min(64, len(jobs) // (workers * 8)))
+    existed = {path for job in jobs for path in job.outputs if os.path.lexists(path)}
     lost = _pool_pass(list(_chunks(jobs, size, spread=workers)), settings, workers, collect, stop)
     if lost and not stop():
-        again = _pool_pass(
-            [[job] for chunk in lost for job in chunk], settings, workers, collect, stop
-        )
+        # What the dead worker wrote before it died is complete (atomic writes): the retry
+        # counts it instead of skipping it as an existing file.
+        retry: list[Sequence[Job]] = [
+            [replace(job, written=frozenset(_written_now(job, existed)))]
+            for chunk in lost
+            for job in chunk
+        ]
+        again = _pool_pass(retry, settings, workers, collect, stop)
         for chunk in again:
             outcomes = []
             for job in chunk:
@@ -333,6 +341,10 @@ def _run_pool(
             collect((0, outcomes))
     elif lost:
         collect((0, [Outcome(job.input, done=False) for chunk in lost for job in chunk]))
+
+
+def _written_now(job: Job, existed: set[str]) -> list[str]:
+    return [p for p in job.outputs if p not in existed and os.path.exists(p)]
 
 
 def _pool_pass(

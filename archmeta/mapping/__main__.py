@@ -2,4 +2,4 @@
 
 from . import render_markdown
 
-print(render_markdown(), end="")
+print(render_markdown(), end="")  # noqa: T201 - a command
