@@ -140,7 +140,9 @@ def build(number: int, rng: random.Random, paragraphs: tuple[int, int]) -> subje
         translators=translators,
         funders=funders,
         summary=" ".join(_sentence(rng) for _ in range(rng.randint(1, 4))),
-        credits=f"This document was made possible with support from the {' and the '.join(funders)}.",
+        credits="This document was made possible with support from the "
+        + " and the ".join(funders)
+        + ".",
         original_languages=[subject.make_language(name) for name in languages],
         contents=["English Translation", *rng.sample(CONTENTS, rng.randint(0, 2))],
         body=[_paragraph(rng) for _ in range(rng.randint(low, high))],
@@ -163,4 +165,4 @@ def describe(records: list[subject.ArchivalRecord]) -> str:
         return "0 records"
     paragraphs = sum(len(r.body) for r in records) / len(records)
     chars = sum(len(p) for r in records for p in r.body) / len(records)
-    return f"{len(records)} records, {paragraphs:.1f} body paragraphs and {chars:.0f} body chars each"
+    return f"{len(records)} records, {paragraphs:.1f} body paragraphs, {chars:.0f} body chars each"

@@ -15,7 +15,6 @@ the same run, is the ratio the performance targets are stated in.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from lxml import etree
 
 from . import subject
+from .layout import text_fields
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -31,94 +31,9 @@ TEI = "{http://www.tei-c.org/ns/1.0}"
 # Text layout
 
 
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        "January February March April May June July August September October November "
-        "December".split(),
-        start=1,
-    )
-}
-# Codes of the corpus' languages: a hand-written table is the least a reader can do.
-_CODES = {
-    "Chinese": "zh", "Russian": "ru", "German": "de", "Hungarian": "hu", "Polish": "pl",
-    "Romanian": "ro", "Korean": "ko", "Vietnamese": "vi", "Czech": "cs", "Bulgarian": "bg",
-    "French": "fr", "Mongolian": "mn", "Albanian": "sq", "Spanish": "es",
-}  # fmt: skip
-_NAME = "(" + "|".join(_MONTHS) + ")"
-_FULL = re.compile(_NAME + r" (\d{1,2}), (\d{4})")
-_DAY_FIRST = re.compile(r"(\d{1,2}) " + _NAME + r" (\d{4})")
-_MONTH = re.compile(_NAME + r",? (\d{4})")
-_RANGE = re.compile(r"(\d{4})-(\d{4})")
-_CIRCA = re.compile(r"(?:c\.|circa|ca\.) (\d{4})")
-_DECADE = re.compile(r"(\d{3})0s")
-
-
-def floor_date(text: str) -> str | None:
-    """EDTF of the corpus' date forms: one regular expression per form, tried in turn."""
-    if m := _FULL.fullmatch(text):
-        return f"{m[3]}-{_MONTHS[m[1]]:02d}-{int(m[2]):02d}"
-    if m := _DAY_FIRST.fullmatch(text):
-        return f"{m[3]}-{_MONTHS[m[2]]:02d}-{int(m[1]):02d}"
-    if m := _MONTH.fullmatch(text):
-        return f"{m[2]}-{_MONTHS[m[1]]:02d}"
-    if text.isdigit() and len(text) == 4:
-        return text
-    if m := _RANGE.fullmatch(text):
-        return f"{m[1]}/{m[2]}"
-    if m := _CIRCA.fullmatch(text):
-        return f"{m[1]}~"
-    if m := _DECADE.fullmatch(text):
-        return f"{m[1]}X"
-    return None
-
-
-def text_fields(data: bytes) -> dict[str, Any]:
-    """Parse one record in the layout into the model's field dict (no validation)."""
-    blocks = data.decode("utf-8").rstrip("\n").split("\n\n")
-    head = blocks[0].split("\n")
-    date_text = head[0][2:-4]  # "**April 30, 1962**  "
-    fields: dict[str, Any] = {"title": head[1][2:-2], "body": []}
-    if date_text:
-        fields["date"] = {"text": date_text, "edtf": floor_date(date_text)}
-    section = None
-    for block in blocks[1:]:
-        if block.startswith("**") and block.endswith(":**"):
-            section = block[2:-3]
-        elif section == "Citation":
-            citation, url = block.split("  \n")
-            fields["citation"], fields["url"] = citation, url[1:-1]
-            _cited_fields(citation, date_text, fields)
-        elif section == "Summary":
-            fields["summary"] = block
-        elif section == "Credits":
-            fields["credits"] = block
-            sponsors = block.split("support from the ", 1)[1].rstrip(".")
-            fields["funders"] = sponsors.split(" and the ")
-        elif section == "Original Language":
-            names = block.split("\n")
-            fields["original_languages"] = [{"name": n, "code": _CODES.get(n)} for n in names]
-        elif section == "Contents":
-            fields["contents"] = [line[2:] for line in block.split("\n")]
-        else:
-            fields["body"].append(block)
-        if section is not None and not block.startswith("**"):
-            section = None
-    return fields
-
-
-def _cited_fields(citation: str, date_text: str, fields: dict[str, Any]) -> None:
-    """Publisher, source and translators from '"Title," DATE, PUBLISHER, SOURCE. Translated by'."""
-    rest = citation.split(f'," {date_text}, ', 1)[1]
-    cited, _, translated = rest.partition(". Translated by ")
-    fields["publisher"], fields["source"] = cited.rstrip(".").split(", ", 1)
-    if translated:
-        fields["translators"] = translated.rstrip(".").split(" and ")
-
-
 def text_read(data: bytes) -> subject.ArchivalRecord:
     """The text-read floor: the hand-written parse, then one model validation."""
-    return subject.ArchivalRecord.model_validate(text_fields(data))
+    return subject.ArchivalRecord.model_validate(text_fields(data), strict=True)
 
 
 def text_write(record: subject.ArchivalRecord) -> str:
@@ -146,7 +61,7 @@ def text_write(record: subject.ArchivalRecord) -> str:
 
 def json_read(data: bytes) -> subject.ArchivalRecord:
     """The JSON-read floor: ``json.loads`` and one model validation."""
-    return subject.ArchivalRecord.model_validate(json.loads(data))
+    return subject.ArchivalRecord.model_validate(json.loads(data), strict=True)
 
 
 def json_write(record: subject.ArchivalRecord) -> str:
@@ -247,17 +162,13 @@ def dc_fields(data: bytes) -> dict[str, list[tuple[str | None, str | None]]]:
     return fields
 
 
-def validated(
-    extract: Callable[[bytes], object], fields: dict[str, Any]
-) -> Callable[[bytes], subject.ArchivalRecord]:
+def xml_read(
+    extract: Callable[[bytes], object], data: bytes, fields: dict[str, Any]
+) -> subject.ArchivalRecord:
     """An XML read floor: parse and extract, then validate the record's fields once.
 
     XPath yields strings, not the model's shape; rather than hand-writing each crosswalk a
     second time, the validation step is charged with the record's own (pre-computed) fields.
     """
-
-    def read(data: bytes) -> subject.ArchivalRecord:
-        extract(data)
-        return subject.ArchivalRecord.model_validate(fields)
-
-    return read
+    extract(data)
+    return subject.ArchivalRecord.model_validate(fields, strict=True)

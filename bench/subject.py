@@ -107,4 +107,6 @@ def run_convert(inputs: Path, to: str, out: Path, jobs: int) -> None:
     """Run one batch conversion; raise with archmeta's message when it fails."""
     result = subprocess.run(convert_command(inputs, to, out, jobs), capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"archmeta convert failed ({result.returncode}): {result.stderr[-2000:]}")
+        raise RuntimeError(
+            f"archmeta convert failed ({result.returncode}): {result.stderr[-2000:]}"
+        )
