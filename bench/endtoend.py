@@ -77,13 +77,18 @@ def convert(records: list[subject.ArchivalRecord], repeat: int) -> list[Row]:
     gain_mine = t["archmeta 1"] / t["archmeta 2"] - 1
     gain_floor = t["floor 1"] / t["floor 2"] - 1
     label = f"convert {len(records)} text -> oai_dc"
+    # When the host gives the floor itself (almost) nothing from a second process, because
+    # other work holds the second core, a share of that gain means nothing: not judged then.
+    judged = gain_floor >= 0.1
+    gain_target = Target(0.85, at_most=False, text=">= 0.85x floor's gain") if judged else None
+    note = "" if judged else "not judged: the floor gained < 10% from a 2nd process (busy host)"
     return [
         Row("convert", f"{label}, --jobs 1", t["archmeta 1"], t["floor 1"],
             "hand script, 1 process", "s", Target(1.5, text="<= 1.5x floor")),
         Row("convert", f"{label}, --jobs 2", t["archmeta 2"], t["floor 2"],
             "hand script, 2 processes", "s"),
         Row("convert", "gain from a 2nd process", gain_mine, gain_floor,
-            "floor's gain", "gain", Target(0.85, at_most=False, text=">= 0.85x floor's gain")),
+            "floor's gain", "gain", gain_target, note=note),
     ]  # fmt: skip
 
 

@@ -74,7 +74,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 # Row names each group gives, so that a pattern can pick a group by one of its rows.
 ROW_NAMES = {
-    "formats": [f"{f} {op}" for f in inprocess.FORMATS for op in ("read", "write")] + ["dcxml"],
+    "formats": [f"{f} {op}" for f in inprocess.FORMATS for op in ("read", "write")]
+    + ["dcxml", "model_validate"],
     "validation": ["JSON validation vs jsonschema", "JSON validation vs jsonschema-rs"],
     "dates": ["date normalisation vs edtf", "date normalisation vs hand regex"],
     "growth": ["text read, 30 paragraphs", "tei write, 4N"],
@@ -115,7 +116,6 @@ def run(args: argparse.Namespace, say: Callable[[str], None] = print) -> dict[st
             args.listrecords, args.listrecords_repeat, args.seed
         )
     rows: list[Row] = []
-    notes: dict[str, Any] = {}
     for group, step in steps.items():
         selection = _selected(args.only, group)
         if selection is None:
@@ -124,8 +124,6 @@ def run(args: argparse.Namespace, say: Callable[[str], None] = print) -> dict[st
         for row in step():
             if selection == "all" or re.search(args.only or "", f"{group}: {row.work}"):
                 rows.append(row)
-    if _selected(args.only, "formats"):
-        notes["model_validate_us"] = inprocess.model_validation(records, args.repeat)
     info["load_after"] = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else []
     return {
         "machine": info,
@@ -134,7 +132,6 @@ def run(args: argparse.Namespace, say: Callable[[str], None] = print) -> dict[st
         "repeat": args.repeat,
         "corpus": corpus.describe(records),
         "seconds": round(time.perf_counter() - started, 1),
-        "notes": notes,
         "rows": [r.as_dict() for r in rows],
         "table": table(rows),
         "_rows": rows,
@@ -146,11 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args, say=lambda line: print(line, file=sys.stderr, flush=True))
     rows: list[Row] = results.pop("_rows")
     print(results["table"])
-    if "model_validate_us" in results["notes"]:
-        print(
-            f"\nmodel validation alone (ArchivalRecord.model_validate, part of every read floor):"
-            f" {results['notes']['model_validate_us']:.1f} µs per record"
-        )
+    for row in rows:
+        if row.note:
+            print(f"{row.work}: {row.note}")
     missed = [r.work for r in rows if r.passed is False]
     print(f"\n{len(rows)} rows, {len(missed)} targets missed, {results['seconds']} s")
     if args.json:

@@ -22,6 +22,7 @@ PEERS = {"dcxml": "dcxml", "jsonschema-rs": "jsonschema_rs", "edtf": "edtf", "ps
 EXPECTED = [
     *(f"{fmt} {op}" for fmt in FORMATS for op in ("read", "write")),
     "oai_dc write vs dcxml",
+    "model_validate alone",
     "JSON validation vs jsonschema",
     "JSON validation vs jsonschema-rs",
     "date normalisation vs hand regex",
