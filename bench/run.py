@@ -109,8 +109,9 @@ def run(args: argparse.Namespace, say: Callable[[str], None] = print) -> dict[st
         "growth": lambda: inprocess.growth(records, args.records, args.repeat, args.seed),
     }
     if args.convert_records:
-        convert_corpus = corpus.generate(corpus.CorpusSpec(args.convert_records, args.seed))
-        steps["convert"] = lambda: endtoend.convert(convert_corpus, args.repeat)
+        steps["convert"] = lambda: endtoend.convert(
+            corpus.generate(corpus.CorpusSpec(args.convert_records, args.seed)), args.repeat
+        )
     if args.listrecords:
         steps["listrecords"] = lambda: endtoend.listrecords_rows(
             args.listrecords, args.listrecords_repeat, args.seed
@@ -139,6 +140,7 @@ def run(args: argparse.Namespace, say: Callable[[str], None] = print) -> dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the table (progress goes to stderr); 1 only with ``--check`` and a missed target."""
     args = parse_args(argv)
     results = run(args, say=lambda line: print(line, file=sys.stderr, flush=True))
     rows: list[Row] = results.pop("_rows")
