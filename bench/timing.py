@@ -99,6 +99,11 @@ def _value(value: float, unit: str) -> str:
     return f"{value:.3g} {unit}"
 
 
+def _ratio(ratio: float) -> str:
+    # Small ratios (archmeta far faster than a peer) keep two significant digits.
+    return f"{ratio:.2f}x" if abs(ratio) >= 0.1 else f"{ratio:.2g}x"
+
+
 def table(rows: list[Row]) -> str:
     """The rows as a Markdown table (readable in a terminal and in docs/performance.md)."""
     lines = [
@@ -109,7 +114,7 @@ def table(rows: list[Row]) -> str:
         result = {None: "info", True: "pass", False: "**FAIL**"}[row.passed]
         lines.append(
             f"| {row.work} | {_value(row.archmeta, row.unit)} | {row.floor_name} | "
-            f"{_value(row.floor, row.unit)} | {row.ratio:.2f}x | "
+            f"{_value(row.floor, row.unit)} | {_ratio(row.ratio)} | "
             f"{row.target.describe() if row.target else ''} | {result} |"
         )
     return "\n".join(lines)
