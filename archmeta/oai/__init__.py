@@ -17,10 +17,12 @@ __all__ = ["HarvestError", "Harvester", "create_app", "harvest"]
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
     if name in ("HarvestError", "Harvester", "harvest"):
-        from . import harvest as module
+        module = importlib.import_module(".harvest", __name__)
     elif name == "create_app":
-        from . import server as module
+        module = importlib.import_module(".server", __name__)
     else:
         raise AttributeError(name)
     return getattr(module, name)

@@ -18,6 +18,7 @@ yielded; ``noRecordsMatch`` is an empty harvest.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import email.utils
 import tempfile
@@ -120,7 +121,7 @@ class Harvester:
         self.max_wait = max_wait
         self._client = client
         self._sleep = sleep
-        self._seen: set[str] = set()
+        self._seen: builtins.set[str] = builtins.set()
 
     def __iter__(self) -> Iterator[CollectionItem]:
         import httpx
@@ -247,7 +248,7 @@ class Harvester:
 
     def _item(self, element: etree._Element, source: str) -> CollectionItem:
         header = element.find(_HEADER)
-        line = element.sourceline
+        line: int | None = getattr(element, "sourceline", None)
         if header is None:
             issue = Issue("the record has no header", "oai-no-header", line=line, source=source)
             return CollectionItem(None, None, issues=[issue], line=line)
