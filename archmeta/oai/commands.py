@@ -54,16 +54,24 @@ def _umask() -> int:
     return mask
 
 
-def write_new(folder: Path, name: str, data: bytes, *, force: bool = False) -> bool:
+def write_new(folder: Path, name: str, data: bytes, *, force: bool = False) -> str:
     """Write ``folder/name`` atomically (a temporary file in ``folder``, then renamed).
 
-    The file gets the mode a normal ``open`` would (0666 less the umask). Without ``force`` an
-    existing name (a symlink too) is left alone and False returned; with it, the name is
-    replaced (a symlink itself, never what it points to).
+    The file gets the mode a normal ``open`` would (0666 less the umask). Returns
+    ``"written"``; ``"unchanged"`` when a regular file there already holds exactly ``data``;
+    ``"exists"`` when the name is taken (by other content, a symlink, anything) and ``force``
+    is off. With ``force`` the name is replaced (a symlink itself, never what it points to).
     """
     target = folder / name
-    if not force and os.path.lexists(target):
-        return False
+    if os.path.lexists(target):
+        if not target.is_symlink() and target.is_file():
+            try:
+                if target.stat().st_size == len(data) and target.read_bytes() == data:
+                    return "unchanged"
+            except OSError:
+                pass
+        if not force:
+            return "exists"
     fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
     try:
         os.fchmod(fd, 0o666 & ~_umask())
@@ -75,14 +83,14 @@ def write_new(folder: Path, name: str, data: bytes, *, force: bool = False) -> b
             try:
                 os.link(temp, target)  # fails if the name appeared meanwhile: no overwrite
             except FileExistsError:
-                return False
+                return "exists"
             finally:
                 os.unlink(temp)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
-    return True
+    return "written"
 
 
 def _save_state(folder: Path, state: dict[str, Any]) -> None:
@@ -194,7 +202,7 @@ def harvest_command(
             timeout=timeout,
             retries=retries,
         )
-        counts = {"written": 0, "exists": 0, "deleted": 0, "failed": 0}
+        counts = {"written": 0, "unchanged": 0, "exists": 0, "deleted": 0, "failed": 0}
         pages = 0
         previous = dict(state or {})
 
@@ -230,10 +238,9 @@ def harvest_command(
                 continue
             data = dumps(item.record, to_format).encode("utf-8")
             name = safe_file_stem(item.oai_identifier) + extension
-            if write_new(folder, name, data, force=force):
-                counts["written"] += 1
-            else:
-                counts["exists"] += 1
+            status = write_new(folder, name, data, force=force)
+            counts[status] += 1
+            if status == "exists":
                 click.echo(f"archmeta: {name} exists (not replaced without --force)", err=True)
         checkpoint(True)
     except ArchmetaError as exc:

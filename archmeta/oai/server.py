@@ -50,6 +50,9 @@ _ARGUMENTS: dict[str, tuple[set[str], set[str]]] = {
 _RESUMABLE = {"ListSets", "ListIdentifiers", "ListRecords"}
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SECONDS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_MAX_BODY = 64 * 1024
+_PREFIX = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
+_SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(?::[A-Za-z0-9\-_.!~*'()]+)*")
 
 
 class OaiError(Exception):
@@ -190,6 +193,19 @@ class Provider:
         missing = required - given
         if missing:
             raise OaiError("badArgument", f"missing argument(s) for {verb}: {sorted(missing)}")
+        # Checked before the request is echoed, which must then be valid against the schema.
+        if "metadataPrefix" in args and not _PREFIX.fullmatch(args["metadataPrefix"]):
+            raise OaiError("badArgument", "metadataPrefix has characters the protocol forbids")
+        if "set" in args and not _SET_SPEC.fullmatch(args["set"]):
+            raise OaiError("badArgument", f"{args['set']!r} is not a setSpec")
+        granularities = {
+            _parse_date(args[k], k == "until")[1] for k in ("from", "until") if k in args
+        }
+        if len(granularities) > 1:
+            raise OaiError("badArgument", "from and until have different granularities")
+        if "from" in args and "until" in args:
+            if _parse_date(args["from"], False)[0] > _parse_date(args["until"], True)[0]:
+                raise OaiError("badArgument", "from is later than until")
         return args
 
     def _dispatch(self, args: Mapping[str, str], base_url: str) -> etree._Element:
@@ -384,7 +400,7 @@ def create_app(
     """
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
-    from starlette.requests import Request
+    from starlette.requests import ClientDisconnect, Request
     from starlette.responses import Response
     from starlette.routing import Route
 
@@ -399,8 +415,16 @@ def create_app(
     async def endpoint(request: Request) -> Response:
         pairs = list(request.query_params.multi_items())
         if request.method == "POST":
-            body = (await request.body()).decode("utf-8", errors="replace")
-            pairs = parse_qsl(body, keep_blank_values=True)
+            # OAI-PMH arguments are a few short strings: a large body is not a request.
+            body = b""
+            try:
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > _MAX_BODY:
+                        return Response("request body too large", status_code=413)
+            except ClientDisconnect:
+                return Response(status_code=400)
+            pairs = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
         here = base_url or str(request.url.replace(query="", fragment=""))
         data = await run_in_threadpool(provider.respond, pairs, here)
         return Response(data, media_type="text/xml; charset=utf-8")
