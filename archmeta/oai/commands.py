@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -178,13 +179,15 @@ def harvest_command(
             err=True,
         )
         sys.exit(2)
+    checkpoint: Callable[[bool], None] | None = None
+    pages = 0
+    token: str | None = None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         folder = out_dir.resolve()
         extension = file_extension(to_format)
         key = {"base_url": base_url, "prefix": prefix, "set": set_spec, "to": to_format}
         state = None if restart else _load_state(folder)
-        token = None
         if state is not None and all(state.get(k) == v for k, v in key.items()):
             if state.get("resumption_token"):
                 token = state["resumption_token"]
@@ -203,10 +206,9 @@ def harvest_command(
             retries=retries,
         )
         counts = {"written": 0, "unchanged": 0, "exists": 0, "deleted": 0, "failed": 0}
-        pages = 0
         previous = dict(state or {})
 
-        def checkpoint(complete: bool) -> None:
+        def save(complete: bool) -> None:
             latest = max(
                 filter(None, [harvester.last_datestamp, previous.get("last_datestamp")]),
                 default=None,
@@ -223,10 +225,11 @@ def harvest_command(
                 },
             )
 
+        checkpoint = save
         for item in harvester:
             if harvester.pages != pages:  # a new page: the one before was written entirely
                 if pages:
-                    checkpoint(False)
+                    save(False)
                 pages = harvester.pages
             if item.deleted:
                 counts["deleted"] += 1
@@ -242,14 +245,17 @@ def harvest_command(
             counts[status] += 1
             if status == "exists":
                 click.echo(f"archmeta: {name} exists (not replaced without --force)", err=True)
-        checkpoint(True)
+        save(True)
     except ArchmetaError as exc:
-        try:
-            if "harvester" in locals() and pages:
+        if checkpoint is not None and pages:
+            try:  # keep what was done: the next run resumes at the page that failed
                 checkpoint(False)
-        except (OSError, ArchmetaError):
-            pass
-        click.echo(f"archmeta: {exc}", err=True)
+            except (OSError, ArchmetaError):
+                pass
+        message = str(exc)
+        if token is not None and getattr(exc, "code", None) == "badResumptionToken":
+            message += " (the saved token is stale: --restart starts afresh)"
+        click.echo(f"archmeta: {message}", err=True)
         sys.exit(1)
     except OSError as exc:
         click.echo(f"archmeta: {exc.filename or out_dir}: {exc.strerror}", err=True)

@@ -86,7 +86,6 @@ class Index:
         self._signature: tuple[tuple[str, int, int], ...] = ()
         self._formats: dict[tuple[str, int, int], str | None] = {}
         self._entries: list[Entry] = []
-        self._keys: list[str] = []
         self._by_id: dict[str, Entry] = {}
         self.scans = 0
         self.current()
@@ -137,7 +136,6 @@ class Index:
         entries.sort(key=lambda e: e.identifier)
         self._formats = formats
         self._entries = entries
-        self._keys = [e.identifier for e in entries]
         self._by_id = {e.identifier: e for e in entries}
         self._signature = signature
         self.scans += 1

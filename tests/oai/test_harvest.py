@@ -417,3 +417,16 @@ def test_write_new_is_atomic_and_never_overwrites(tmp_path: Path) -> None:
 def test_harvester_refuses_unknown_prefixes() -> None:
     with pytest.raises(ArchmetaError, match="marc21"):
         Harvester("http://127.0.0.1:9/oai", "marc21")
+
+
+def test_cli_says_how_to_restart_when_the_saved_token_is_stale(scripted, tmp_path) -> None:
+    out = tmp_path / "out"
+    url, _ = scripted(("page", page([1], "t1")), ("status", 503, {"Retry-After": "0"}))
+    assert run("harvest", url, "--to", "json", "--out", str(out), "--retries", "0").exit_code
+    state = json.loads((out / STATE_FILE).read_text())
+    url2, _ = scripted(("page", error_page("badResumptionToken")))
+    state["base_url"] = url2
+    (out / STATE_FILE).write_text(json.dumps(state))
+    result = run("harvest", url2, "--to", "json", "--out", str(out))
+    assert result.exit_code == 1
+    assert "badResumptionToken" in result.output and "--restart" in result.output
