@@ -4,6 +4,7 @@ second client, and against a scripted server that misbehaves on purpose."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import stat
@@ -92,12 +93,17 @@ def test_scythe_harvests_the_same_records(live, expected) -> None:
 # -- a scripted, misbehaving server -------------------------------------------------------------
 
 
+@functools.cache
+def _metadata_template() -> str:
+    record = ArchivalRecord(title="Record NUMBER", identifier="id-NUMBER")
+    return etree.tostring(dc.to_element(record, "oai_dc"), encoding="unicode")
+
+
 def record_xml(n: int) -> str:
-    record = ArchivalRecord(title=f"Record {n}", identifier=f"id-{n}")
-    metadata = etree.tostring(dc.to_element(record, "oai_dc"), encoding="unicode")
+    metadata = _metadata_template().replace("NUMBER", str(n))
     return (
         f"<record><header><identifier>oai:test:{n}</identifier>"
-        f"<datestamp>2026-01-{n:02d}</datestamp></header>"
+        f"<datestamp>2026-01-{min(n, 28):02d}</datestamp></header>"
         f"<metadata>{metadata}</metadata></record>"
     )
 
@@ -430,3 +436,21 @@ def test_cli_says_how_to_restart_when_the_saved_token_is_stale(scripted, tmp_pat
     result = run("harvest", url2, "--to", "json", "--out", str(out))
     assert result.exit_code == 1
     assert "badResumptionToken" in result.output and "--restart" in result.output
+
+
+def test_memory_stays_flat_whatever_the_page_size(scripted) -> None:
+    import tracemalloc
+
+    def peak(count: int) -> int:
+        url, _ = scripted(("page", page(list(range(1, count + 1)))))
+        tracemalloc.start()
+        try:
+            seen = sum(1 for item in harvest(url) if item.record is not None)
+            return tracemalloc.get_traced_memory()[1] if seen == count else -1
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(50), peak(1000)  # 1000 records: 1.2 MB, spooled to disk
+    assert small > 0 and large > 0
+    print(f"\ntracemalloc peak: 50 records {small:,} B, 1000 records {large:,} B")
+    assert large < small + 1_000_000, (small, large)  # not ~20x: records are not kept
