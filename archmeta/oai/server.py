@@ -101,6 +101,12 @@ def _decode_token(token: str, verb: str) -> _Query:
     fields = [data.get(k) for k in ("m", "s", "f", "u", "a")]
     if not all(f is None or isinstance(f, str) for f in fields) or fields[0] is None:
         raise bad
+    for date, end in ((fields[2], False), (fields[3], True)):
+        if date is not None:
+            try:
+                _parse_date(date, end)
+            except OaiError:
+                raise bad from None
     return _Query(verb, *fields)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import time
 from collections.abc import Callable
@@ -173,7 +175,26 @@ def test_from_and_until_select_on_file_mtimes(serve, oai_schema, collection: Pat
     assert earliest == "2020-01-01T00:00:00Z"
 
 
+def _forged_token(**fields: str | None) -> str:
+    data = {
+        "v": 1,
+        "verb": "ListRecords",
+        "m": "oai_dc",
+        "s": None,
+        "f": None,
+        "u": None,
+        "a": None,
+        **fields,
+    }
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
 ERRORS = [
+    (
+        {"verb": "ListRecords", "resumptionToken": _forged_token(f="yesterday")},
+        "badResumptionToken",
+    ),
+    ({"verb": "ListIdentifiers", "resumptionToken": _forged_token()}, "badResumptionToken"),
     ({}, "badVerb"),
     ({"verb": "Frobnicate"}, "badVerb"),
     ({"verb": ["Identify", "Identify"]}, "badVerb"),
