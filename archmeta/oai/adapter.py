@@ -8,14 +8,14 @@ through these few functions, so that a change of the core API is adjusted here o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ArchmetaError, Issue, ParseError, UsageError
-from ..formats.oaipmh import CollectionItem
 
 if TYPE_CHECKING:
     from lxml import etree
 
+    from ..formats.oaipmh import CollectionItem
     from ..model import ArchivalRecord
 
 __all__ = [
@@ -53,6 +53,16 @@ METADATA_FORMATS: dict[str, tuple[str, str]] = {
         "http://www.tei-c.org/ns/1.0",
     ),
 }
+
+
+def __getattr__(name: str) -> Any:
+    # CollectionItem is imported on first use: archmeta.cli imports this module (through the
+    # OAI commands), and must not pay for pydantic and lxml at start-up.
+    if name == "CollectionItem":
+        from ..formats.oaipmh import CollectionItem
+
+        return CollectionItem
+    raise AttributeError(name)
 
 
 def hardened_parser() -> etree.XMLParser:

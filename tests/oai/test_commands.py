@@ -18,8 +18,9 @@ CLI = [sys.executable, "-c", "from archmeta.cli import main; main()"]
 
 def test_core_imports_no_network_stack() -> None:
     code = (
-        "import sys, archmeta, archmeta.cli, archmeta.oai, archmeta.oai.commands\n"
-        "loaded = [m for m in ('starlette', 'uvicorn', 'httpx') if m in sys.modules]\n"
+        "import sys, archmeta.cli, archmeta.oai, archmeta.oai.commands\n"
+        "heavy = ('starlette', 'uvicorn', 'httpx', 'pydantic', 'lxml')\n"
+        "loaded = [m for m in heavy if m in sys.modules]\n"
         "print(','.join(loaded))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
