@@ -193,7 +193,9 @@ def harvest_command(
                 token = state["resumption_token"]
                 click.echo(f"resuming the harvest at token {token!r}", err=True)
             elif from_ is None and state.get("last_datestamp"):
-                from_ = state["last_datestamp"]
+                # Day granularity, which every repository must accept (seconds are optional);
+                # that day's records come again and are found unchanged.
+                from_ = str(state["last_datestamp"])[:10]
                 click.echo(f"harvesting records changed since {from_}", err=True)
         harvester = Harvester(
             base_url,

@@ -314,7 +314,7 @@ def test_cli_writes_one_file_per_record_and_follows_up_incrementally(live, tmp_p
     # A second run asks only for what changed since, and finds the same content: unchanged.
     again = run("harvest", live, "--prefix", "dcterms", "--to", "json", "--out", str(out))
     assert again.exit_code == 0, again.output
-    assert f"harvesting records changed since {state['last_datestamp']}" in again.output
+    assert f"harvesting records changed since {state['last_datestamp'][:10]}" in again.output
     assert "0 written, 6 unchanged" in again.output
 
 
