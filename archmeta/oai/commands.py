@@ -6,6 +6,7 @@ the other commands neither pay for them nor need them installed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -250,10 +251,9 @@ def harvest_command(
         save(True)
     except ArchmetaError as exc:
         if checkpoint is not None and pages:
-            try:  # keep what was done: the next run resumes at the page that failed
+            # Keep what was done: the next run resumes at the page that failed.
+            with contextlib.suppress(OSError, ArchmetaError):
                 checkpoint(False)
-            except (OSError, ArchmetaError):
-                pass
         message = str(exc)
         if token is not None and getattr(exc, "code", None) == "badResumptionToken":
             message += " (the saved token is stale: --restart starts afresh)"

@@ -209,9 +209,12 @@ class Provider:
         }
         if len(granularities) > 1:
             raise OaiError("badArgument", "from and until have different granularities")
-        if "from" in args and "until" in args:
-            if _parse_date(args["from"], False)[0] > _parse_date(args["until"], True)[0]:
-                raise OaiError("badArgument", "from is later than until")
+        if (
+            "from" in args
+            and "until" in args
+            and _parse_date(args["from"], False)[0] > _parse_date(args["until"], True)[0]
+        ):
+            raise OaiError("badArgument", "from is later than until")
         return args
 
     def _dispatch(self, args: Mapping[str, str], base_url: str) -> etree._Element:
