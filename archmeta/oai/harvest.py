@@ -227,11 +227,11 @@ class Harvester:
                 if element.tag == _TOKEN:
                     token = _text(element)
                     continue
-                if element.getparent() is not None and element.getparent().tag == _METADATA:
+                parent = element.getparent()
+                if parent is not None and parent.tag == _METADATA:
                     continue  # a "record" element inside someone's metadata
                 yield self._item(element, source)
                 element.clear(keep_tail=False)
-                parent = element.getparent()
                 if parent is not None:
                     while element.getprevious() is not None:
                         del parent[0]

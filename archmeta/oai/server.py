@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .adapter import METADATA_FORMATS, ArchmetaError, load_file, metadata_element
@@ -150,7 +150,9 @@ class Provider:
         """The response document to a request given as (name, value) pairs."""
         from lxml import etree
 
-        root = etree.Element(f"{{{OAI_NS}}}OAI-PMH", nsmap={None: OAI_NS, "xsi": _XSI})  # type: ignore[dict-item]
+        # Typed loosely: the two lxml stub packages disagree on a None (default) prefix.
+        nsmap: Any = {None: OAI_NS, "xsi": _XSI}
+        root = etree.Element(f"{{{OAI_NS}}}OAI-PMH", nsmap=nsmap)
         root.set(f"{{{_XSI}}}schemaLocation", _SCHEMA_LOCATION)
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         etree.SubElement(root, f"{{{OAI_NS}}}responseDate").text = now
