@@ -128,12 +128,18 @@ def _schema(prefix: str, workdir: str) -> Any:
     return etree.XMLSchema(etree.fromstring(driver.encode(), base_url=str(local) + "/"))
 
 
+def schemas_present() -> bool:
+    return (SCHEMAS / "local" / "OAI-PMH.xsd").exists()
+
+
 @pytest.fixture(scope="session")
 def oai_schema(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bytes, str], None]:
     """Assert that a response is valid against the official OAI-PMH.xsd (and, inside it, the
     official oai_dc.xsd or DCMI's qualifieddc.xsd, by metadata prefix)."""
-    if not (SCHEMAS / "local" / "OAI-PMH.xsd").exists():
-        pytest.skip(f"the official schemas are not at {SCHEMAS} (../shared is absent)")
+    if not schemas_present():
+        # The protocol assertions still run; test_official_schemas_are_present says why the
+        # validation does not.
+        return lambda data, prefix="oai_dc": None
     workdir = str(tmp_path_factory.mktemp("schemas"))
 
     def check(data: bytes, prefix: str = "oai_dc") -> None:

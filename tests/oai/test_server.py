@@ -58,6 +58,14 @@ def list_all(url: str, check: Check, verb: str, prefix: str, **params: str) -> l
         root = get(url, check, prefix, verb=verb, resumptionToken=token.text)
 
 
+def test_official_schemas_are_present() -> None:
+    """Responses are validated against the official schemas only where ../shared is."""
+    from tests.oai.conftest import SCHEMAS, schemas_present
+
+    if not schemas_present():
+        pytest.skip(f"responses not validated: the official schemas are not at {SCHEMAS}")
+
+
 def test_identify_derives_the_base_url_from_the_request(live, oai_schema) -> None:
     url = live
     root = get(url, oai_schema, verb="Identify")
