@@ -73,6 +73,24 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+def _refuse_entities(element: etree._Element, source: str) -> None:
+    """Refuse a page whose DTD declares entities: they are never expanded (the parser's options
+    forbid it), and a page that relies on them is not one to read half of."""
+    docinfo = element.getroottree().docinfo
+    dtd = docinfo.internalDTD
+    # getattr: the two lxml stub packages do not both know these attributes.
+    entities: Any = getattr(dtd, "iterentities", None) if dtd is not None else None
+    declared = entities is not None and any(True for _ in entities())
+    if getattr(docinfo, "system_url", None) or declared:
+        raise ParseError(
+            "the page declares entities or an external DTD; they are refused",
+            source=source,
+            line=1,
+            column=1,
+            rule="xml-entity",
+        )
+
+
 def _text(element: etree._Element | None) -> str | None:
     if element is None or element.text is None:
         return None
@@ -209,8 +227,12 @@ class Harvester:
             huge_tree=False,
         )
         token: str | None = None
+        checked = False
         try:
             for _event, element in context:
+                if not checked:
+                    _refuse_entities(element, source)
+                    checked = True
                 if element.tag == _ERROR:
                     code = element.get("code", "")
                     if code == "noRecordsMatch":

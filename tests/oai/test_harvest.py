@@ -279,8 +279,9 @@ def test_entity_declarations_are_not_expanded(scripted) -> None:
         .replace(b"Record 1", b"Record &e;")
     )
     url, _ = scripted(("page", evil))
-    items = list(harvest(url))
-    assert items[0].record is None or "root:" not in items[0].record.title
+    with pytest.raises(ParseError, match="declares entities") as info:
+        list(harvest(url))
+    assert info.value.rule == "xml-entity"
 
 
 # -- archmeta harvest (the command) --------------------------------------------------------------
