@@ -1,0 +1,157 @@
+"""The one place where ``archmeta.oai`` calls the rest of archmeta.
+
+Everything the OAI-PMH server and harvester need from the core package (reading a record file,
+writing a record in a format, building and reading the metadata of an OAI-PMH record) goes
+through these few functions, so that a change of the core API is adjusted here only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ArchmetaError, Issue, ParseError, UsageError
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from ..formats.oaipmh import CollectionItem
+    from ..model import ArchivalRecord
+
+__all__ = [
+    "METADATA_FORMATS",
+    "QDC_NS",
+    "ArchmetaError",
+    "CollectionItem",
+    "Issue",
+    "ParseError",
+    "UsageError",
+    "dumps",
+    "file_extension",
+    "hardened_parser",
+    "load_file",
+    "metadata_element",
+    "record_format_name",
+    "record_from_metadata",
+]
+
+# The dcterms container inside OAI-PMH: DCMI's ``qualifieddc`` element (its schema declares no
+# target namespace, so that an application assigns one) in the namespace DSpace's OAI-PMH
+# ``qdc`` format assigns it, the one harvesters of qualified DC already know.
+QDC_NS = "http://dspace.org/qualifieddc/"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+# prefix -> (schema, metadataNamespace) as ListMetadataFormats announces them.
+METADATA_FORMATS: dict[str, tuple[str, str]] = {
+    "oai_dc": (
+        "http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
+        "http://www.openarchives.org/OAI/2.0/oai_dc/",
+    ),
+    "dcterms": ("http://dublincore.org/schemas/xmls/qdc/2008/02/11/qualifieddc.xsd", QDC_NS),
+    "tei": (
+        "https://tei-c.org/release/xml/tei/custom/schema/xsd/tei_all.xsd",
+        "http://www.tei-c.org/ns/1.0",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    # CollectionItem is imported on first use: archmeta.cli imports this module (through the
+    # OAI commands), and must not pay for pydantic and lxml at start-up.
+    if name == "CollectionItem":
+        from ..formats.oaipmh import CollectionItem
+
+        return CollectionItem
+    raise AttributeError(name)
+
+
+def hardened_parser() -> etree.XMLParser:
+    """An lxml parser that fetches nothing and expands no entity (for harvested pages)."""
+    from lxml import etree
+
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+    )
+
+
+def record_format_name(path: Path) -> str | None:
+    """The archmeta format of a file (told from its name, else its first 4 KiB), or None."""
+    from ..formats import detect_format
+
+    try:
+        return detect_format(path.name).name
+    except UsageError:
+        pass
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        return detect_format(None, head).name
+    except (OSError, UsageError):
+        return None
+
+
+def load_file(path: Path, format_name: str, source: str) -> ArchivalRecord:
+    """Read one record file (raises an :class:`ArchmetaError` when it cannot be read)."""
+    from ..formats import get_format
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{source}: cannot read ({exc.strerror})") from None
+    return get_format(format_name).loads(data, source=source)
+
+
+def dumps(record: ArchivalRecord, format_name: str) -> str:
+    """The record written in an archmeta format (``text``, ``json``, ``tei``, ...)."""
+    from ..formats import get_format
+
+    text: str = get_format(format_name).dumps(record)
+    return text
+
+
+def file_extension(format_name: str) -> str:
+    """The file extension archmeta gives a format (``.txt``, ``.tei.xml``, ...)."""
+    from ..formats import get_format
+
+    return get_format(format_name).extensions[0]
+
+
+def metadata_element(record: ArchivalRecord, prefix: str) -> etree._Element:
+    """The element to put inside an OAI-PMH ``metadata`` element for a metadata prefix."""
+    from lxml import etree
+
+    if prefix == "oai_dc":
+        from ..formats.dc import to_element
+
+        return to_element(record, flavour="oai_dc")
+    if prefix == "dcterms":
+        from ..formats.dc import to_element
+
+        plain = to_element(record, flavour="dcterms")
+        # OAI-PMH metadata must be namespace-qualified: the same container, in QDC_NS.
+        nsmap = {"qdc": QDC_NS, **{k: v for k, v in plain.nsmap.items() if k}}
+        element = etree.Element(f"{{{QDC_NS}}}qualifieddc", nsmap=nsmap)
+        element.set(f"{{{_XSI}}}schemaLocation", f"{QDC_NS} {METADATA_FORMATS['dcterms'][0]}")
+        element.text = plain.text
+        element.extend(list(plain))
+        return element
+    if prefix == "tei":
+        from ..formats.tei import dumps as tei_dumps
+
+        return etree.fromstring(tei_dumps(record).encode("utf-8"), parser=hardened_parser())
+    raise UsageError(f"unknown metadata prefix {prefix!r}")
+
+
+def record_from_metadata(
+    element: etree._Element, prefix: str, source: str | None
+) -> ArchivalRecord:
+    """Read the child of a harvested ``metadata`` element (raises :class:`ArchmetaError`)."""
+    from lxml import etree
+
+    from ..formats import get_format
+
+    name = {"oai_dc": "oai_dc", "dcterms": "dcterms", "tei": "tei"}.get(prefix)
+    if name is None:
+        raise UsageError(f"cannot read metadata of prefix {prefix!r} (oai_dc, dcterms, tei)")
+    data = etree.tostring(element, encoding="utf-8")
+    return get_format(name).loads(data, source=source)
