@@ -444,10 +444,6 @@ def formats() -> None:
         click.echo(f"{codec.name:10} {' '.join(codec.extensions):24} {codec.description}")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 # --- OAI-PMH: archmeta harvest / archmeta serve (archmeta/oai/commands.py) ----------------------
 # Registered here; the commands import httpx, Starlette and uvicorn only when they run.
 from .oai.commands import harvest_command as _harvest_command  # noqa: E402
@@ -456,3 +452,7 @@ from .oai.commands import serve_command as _serve_command  # noqa: E402
 main.add_command(_harvest_command)
 main.add_command(_serve_command)
 # --- end OAI-PMH -------------------------------------------------------------------------------
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -100,8 +100,8 @@ def listrecords_rows(count: int, repeat: int, seed: int) -> list[Row]:
         made = listrecords.run_phase("generate", str(path), str(count))
         samples: dict[str, list[dict[str, float]]] = {"stream": [], "floor": []}
         for _ in range(repeat):
-            for phase in samples:
-                samples[phase].append(listrecords.run_phase(phase, str(path)))
+            for phase, found in samples.items():
+                found.append(listrecords.run_phase(phase, str(path)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     mine, floor = samples["stream"], samples["floor"]
