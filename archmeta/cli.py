@@ -90,6 +90,12 @@ def main() -> None:
 )
 @click.option("--max-size", metavar="SIZE", help=_SIZE_HELP)
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a record that would lose something in the target format [dropped]: report it "
+    "as an error and write nothing for it.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0),
     default=0,
@@ -108,6 +114,7 @@ def convert(
     quiet: bool,
     fsync: bool,
     max_size: str | None,
+    strict: bool,
     timeout: float,
 ) -> None:
     """Convert records between formats.
@@ -130,11 +137,18 @@ def convert(
             if out_dir is None:
                 raise UsageError("converting several inputs or a folder needs --out DIR")
             settings = Settings(
-                to_format, from_format, force, max_bytes, fsync, out_dir=out_dir, timeout=timeout
+                to_format,
+                from_format,
+                force,
+                max_bytes,
+                fsync,
+                out_dir=out_dir,
+                timeout=timeout,
+                strict=strict,
             )
             _convert_batch(inputs, settings, out_dir, jobs, quiet)
             return
-        _convert_one(inputs[0], from_format, to_format, output, force, max_bytes)
+        _convert_one(inputs[0], from_format, to_format, output, force, max_bytes, strict)
     except UsageError as exc:
         _usage_error(exc)
 
@@ -161,6 +175,7 @@ def _convert_one(
     output: str | None,
     force: bool,
     max_bytes: int,
+    strict: bool = False,
 ) -> None:
     """One input to one output file or standard output, by the batch's own conversion."""
     from .conversion import FileSink, Settings, convert_input
@@ -176,7 +191,7 @@ def _convert_one(
             _check_output_file(path, output, input_path, force)
         except OSError as exc:  # a name too long for the file system, say
             raise UsageError(f"{output}: cannot write ({exc.strerror or exc})") from None
-    settings = Settings(to_format, from_format, force, max_bytes)
+    settings = Settings(to_format, from_format, force, max_bytes, strict=strict)
     if input_path == "-":
         source: str | bytes = _read_stdin(max_bytes)
         name = "<stdin>"
@@ -253,6 +268,12 @@ def _convert_batch(
         click.echo(
             f"archmeta: passed over {len(todo.passed_over):,} file(s) that are not records "
             f"(such as {todo.passed_over[0]}); name their format with --from to convert them",
+            err=True,
+        )
+    if result.lossy:
+        click.echo(
+            f"archmeta: {result.lossy:,} record(s) lost something in {settings.to_format}: see "
+            "the [dropped] warnings (--strict refuses such records)",
             err=True,
         )
     click.echo(f"archmeta: {result.summary()}", err=True)

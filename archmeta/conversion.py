@@ -27,6 +27,7 @@ from .errors import ArchmetaError, Issue, UnreadableError, UsageError
 
 if TYPE_CHECKING:
     from .formats.codec import Codec, CollectionItem
+    from .model import ArchivalRecord
 
 __all__ = [
     "EXISTS",
@@ -40,6 +41,7 @@ __all__ = [
     "Skip",
     "TimeLimitExceeded",
     "convert_input",
+    "dropped",
     "output_name",
     "safe_name",
     "same_file",
@@ -62,6 +64,8 @@ class Settings:
     out_dir: str | None = None
     #: Seconds one record may take (0: no limit); a record over it fails with ``timeout``.
     timeout: float = 0
+    #: Refuse (fail, write nothing for) a record that would lose something in conversion.
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class Outcome:
     events: list[Issue | Skip] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     done: bool = True  # False when a stop request came before this input was started
+    lossy: int = 0  # records written with a [dropped] warning: something was not kept
 
     @property
     def issues(self) -> list[Issue]:
@@ -206,8 +211,9 @@ class Sink(ABC):
     """Where the outputs of one input go."""
 
     @abstractmethod
-    def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
-        """Write the output of the input's record at 1-based position ``number``."""
+    def put(self, number: int, text: str, where: str, outcome: Outcome) -> bool:
+        """Write the output of the input's record at 1-based position ``number``; False when
+        it was not written (skipped or failed, as the outcome says)."""
 
     def close(self, outcome: Outcome) -> None:  # noqa: B027 - most sinks have nothing to do
         """Called once the input is done (and only when it ended without error)."""
@@ -233,24 +239,24 @@ class PlannedSink(Sink):
         self.written = written  # outputs this run wrote already (a worker died after them)
         self.made: set[Path] = set()
 
-    def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
+    def put(self, number: int, text: str, where: str, outcome: Outcome) -> bool:
         from .formats import _io
 
         planned = self.plan.get(number)
         if planned is None:
             message = "the input changed after the batch was planned; run it again"
             outcome.fail([Issue(message, rule="usage")], where)
-            return
+            return False
         path, conflict = planned
         if conflict is not None:
             message = f"its output {path} is also the output of {conflict}; neither is written"
             outcome.fail([Issue(message, rule="output-conflict")], where)
-            return
+            return False
         output = Path(path)
         if path in self.written:
             outcome.converted += 1
             outcome.outputs.append(path)
-            return
+            return True
         try:
             if output.parent not in self.made:
                 self._check_inside(output)  # before mkdir, which would follow the link
@@ -258,13 +264,14 @@ class PlannedSink(Sink):
                 self.made.add(output.parent)
             if not self.settings.force and output.exists():
                 outcome.skip(str(output), EXISTS)
-                return
+                return False
             _io.write_atomic(output, text.encode("utf-8"), fsync=self.settings.fsync)
         except OSError as exc:
             outcome.fail([_write_failure(output, exc)], where)
-            return
+            return False
         outcome.converted += 1
         outcome.outputs.append(str(output))
+        return True
 
     def _check_inside(self, output: Path) -> None:
         """Refuse a folder that leads outside the output folder (a symbolic link planted in
@@ -288,7 +295,7 @@ class FileSink(Sink):
         self.stdout = stdout
         self.pending: str | None = None
 
-    def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
+    def put(self, number: int, text: str, where: str, outcome: Outcome) -> bool:
         if self.pending is not None:
             how = "save it to a file and convert that" if self.name == "<stdin>" else "convert it"
             raise SeveralRecords(
@@ -296,6 +303,7 @@ class FileSink(Sink):
                 "DIR, which writes one file per record"
             )
         self.pending = text
+        return True
 
     def close(self, outcome: Outcome) -> None:
         if self.pending is None:
@@ -380,13 +388,22 @@ def convert_input(
                 if decoded.usable is None:
                     outcome.fail(decoded.issues, name)
                     return outcome
-                text = target.write(decoded.usable)
-            sink.put(1, text, name, outcome)
+                losses = dropped(decoded.usable, decoded.issues, target)
+                text = None if losses and settings.strict else target.write(decoded.usable)
+            _put(sink, 1, text, losses, name, outcome)
         else:
             items = _items(opened.codec, opened.data, opened.path, name, numbers)
             last = None if to_end or not numbers else max(numbers)
             _convert_items(
-                items, target, sink, outcome, stop, last, numbers is None, settings.timeout
+                items,
+                target,
+                sink,
+                outcome,
+                stop,
+                last,
+                numbers is None,
+                settings.timeout,
+                settings.strict,
             )
         sink.close(outcome)
     except OutputUsageError:
@@ -415,6 +432,7 @@ def _convert_items(
     last: int | None,
     whole: bool,
     timeout: float = 0,
+    strict: bool = False,
 ) -> None:
     """One output per record of a container, in document order (``last``: the position after
     which reading stops; ``whole``: every record is converted, not a part; ``timeout``: the
@@ -443,8 +461,9 @@ def _convert_items(
         else:
             try:
                 with time_limit(timeout, "the record"):
-                    text = target.write(item.record)
-                sink.put(number, text, where, outcome)
+                    losses = dropped(item.record, item.issues, target)
+                    text = None if losses and strict else target.write(item.record)
+                _put(sink, number, text, losses, where, outcome)
             except OutputUsageError:
                 raise
             except ArchmetaError as exc:
@@ -456,6 +475,33 @@ def _convert_items(
             return
     if not seen and whole:
         outcome.skip(outcome.input, "it holds no records")
+
+
+def dropped(record: ArchivalRecord, read: list[Issue], target: Codec) -> list[Issue]:
+    """What converting ``record`` into ``target`` does not keep, as warnings: what the reader
+    passed over in the source (its warnings: a TEI division, a foreign element, an extra date)
+    and the fields the target cannot hold as they are (one ``dropped`` warning naming them)."""
+    losses = [i for i in read if i.severity == "warning"]
+    fields = target.lost(record)
+    if fields:
+        message = (
+            f"{target.name} does not keep {', '.join(fields)} as the record has them "
+            "(see docs/crosswalk.md)"
+        )
+        losses.append(Issue(message, rule="dropped", severity="warning"))
+    return losses
+
+
+def _put(
+    sink: Sink, number: int, text: str | None, losses: list[Issue], where: str, outcome: Outcome
+) -> None:
+    """Write one output, with what it lost; ``text`` None: refused (strict) for its losses."""
+    if text is None:
+        outcome.fail([replace(i, severity="error") for i in losses], where)
+        return
+    if sink.put(number, text, where, outcome) and losses:
+        outcome.lossy += 1
+        outcome.events.extend(i if i.source else replace(i, source=where) for i in losses)
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

@@ -71,6 +71,7 @@ class BatchResult:
     failed: int = 0
     skipped: int = 0
     not_started: int = 0
+    lossy: int = 0  # records written with [dropped] warnings
     seconds: float = 0.0
     interrupted: bool = False
     signal: int | None = None  # the signal that stopped the batch
@@ -267,6 +268,7 @@ def run(
                 continue
             finished += outcome.converted + outcome.failed + outcome.skipped
             result.converted += outcome.converted
+            result.lossy += outcome.lossy
             result.failed += outcome.failed
             result.skipped += outcome.skipped
             if report and outcome.events:

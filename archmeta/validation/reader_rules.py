@@ -285,6 +285,14 @@ declare(
 
 # Conversion (archmeta convert, batches): problems of writing, not of the record.
 declare(
+    "dropped",
+    "warning",
+    "Converting the record loses something: the target format cannot hold these fields as the "
+    "record has them (--strict refuses such records instead of writing them).",
+    "converting examples/wilson-118189.txt to oai_dc, which has no place for the body",
+    "",
+)
+declare(
     "write-failed",
     "error",
     "An output could not be written (no space left, no permission, a closed pipe).",
@@ -342,5 +350,6 @@ UNTESTABLE = frozenset(
         "internal-error",
         "timeout",
         "worker-died",
+        "dropped",
     }
 )
