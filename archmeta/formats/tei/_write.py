@@ -137,9 +137,10 @@ def _date(parent: etree._Element, date: ArchivalDate) -> None:
     _sub(parent, "date", date.text, **attrs)
 
 
-# Plain W3C (XML Schema) dates and date-times that ``@when`` holds as they are.
+# Plain W3C (XML Schema) dates and date-times that ``@when`` holds as they are. The month is
+# 01-12: an EDTF season (1962-21) looks like a month but is not one, so it goes to when-custom.
 _W3C_DATE = re.compile(
-    r"\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?"
+    r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?"
 )
 
 
