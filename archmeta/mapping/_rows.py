@@ -102,7 +102,10 @@ ROWS: tuple[FieldRow, ...] = (
                 path="teiHeader/profileDesc/creation/date",
             ),
             OAI_DC: DcCell(
-                "dc:date (the text; EDTF recomputed from it on reading)",
+                "dc:date: the normalised value first (W3CDTF for a plain year, month or day, the "
+                "EDTF string otherwise), then a second dc:date with the date as written when it "
+                "differs and is not itself a date value; a lone date as written has its EDTF "
+                "value recomputed on reading",
                 element="date",
                 order=9,
             ),

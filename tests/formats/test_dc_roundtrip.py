@@ -145,3 +145,23 @@ def test_unknown_flavour_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError):
         dc.dumps(ArchivalRecord(title="T"), flavour="qdc")
+
+
+def test_oai_dc_date_is_normalised_first_and_the_date_as_written_kept_beside_it() -> None:
+    from lxml import etree
+
+    from archmeta.formats import dc
+    from archmeta.model import ArchivalDate, ArchivalRecord
+
+    record = ArchivalRecord(title="Cable", date=ArchivalDate.from_text("April 30, 1962"))
+    root = etree.fromstring(dc.dumps(record, flavour="oai_dc").encode())
+    dates = [e.text for e in root.iter(f"{{{dc.DC_NS}}}date")]
+    assert dates == ["1962-04-30", "April 30, 1962"]  # W3CDTF first, for harvesters
+    assert dc.loads(dc.dumps(record)) == record
+    ranged = ArchivalRecord(title="Cable", date=ArchivalDate.from_text("1962-1965"))
+    assert [
+        e.text for e in etree.fromstring(dc.dumps(ranged).encode()).iter(f"{{{dc.DC_NS}}}date")
+    ] == ["1962/1965", "1962-1965"]  # EDTF where W3CDTF cannot say it
+    assert dc.loads(dc.dumps(ranged)) == ranged
+    plain = ArchivalRecord(title="Cable", date=ArchivalDate.from_text("1962"))
+    assert dc.dumps(plain).count("<dc:date>") == 1

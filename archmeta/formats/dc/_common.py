@@ -71,6 +71,21 @@ def is_w3cdtf(value: str) -> bool:
     return True
 
 
+def is_edtf(value: str) -> bool:
+    """Whether ``value`` is an EDTF value the model holds (W3CDTF dates are among them)."""
+    from ...dates import EDTF_PATTERN, is_valid_edtf
+
+    return re.fullmatch(EDTF_PATTERN, value) is not None and is_valid_edtf(value)
+
+
+def paired_date(text: str, edtf: str | None) -> bool:
+    """Whether an untyped flavour (oai_dc) writes the date as two ``dc:date`` elements: the
+    normalised value first (what harvesters expect: W3CDTF, or EDTF beyond it), then the date
+    as written. Only when the text is not itself a date value, so that a reader can tell the
+    two apart; otherwise the text alone is written and its EDTF value recomputed on reading."""
+    return edtf is not None and text != edtf and not is_edtf(text)
+
+
 def _language_value(language: Language, flavour: str = "oai_dc") -> str:
     """The one string a language is written as.
 

@@ -18,6 +18,7 @@ from ._common import (
     _language_value,
     _split_identifiers,
     is_w3cdtf,
+    paired_date,
 )
 
 
@@ -27,6 +28,8 @@ def _projected_date(date: ArchivalDate | None, flavour: str) -> ArchivalDate | N
     typed = W3CDTF_TYPE in CELLS[flavour]["date"].xsi_types  # the EDTF value has an element
     if typed and date.edtf is not None and is_w3cdtf(date.edtf):
         return ArchivalDate(text=date.text, edtf=date.edtf)
+    if not typed and paired_date(date.text, date.edtf):
+        return ArchivalDate(text=date.text, edtf=date.edtf)  # two dc:date elements keep both
     return ArchivalDate.from_text(date.text)
 
 

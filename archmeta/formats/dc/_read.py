@@ -25,7 +25,9 @@ from ._common import (
     _check_flavour,
     _local,
     _split_identifiers,
+    is_edtf,
     is_w3cdtf,
+    paired_date,
 )
 
 if TYPE_CHECKING:
@@ -276,6 +278,12 @@ def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
         return None
     plain = [(t, v) for t, v in values if v.xsi_type != "W3CDTF"]
     typed = [(t, v) for t, v in values if v.xsi_type == "W3CDTF"]
+    if not typed and len(plain) >= 2 and paired_date(plain[1][0], plain[0][0]):
+        # The normalised value, then the date as written (as archmeta writes oai_dc).
+        (edtf_text, edtf_value), (written, written_value) = plain[0], plain[1]
+        if is_edtf(edtf_text):
+            _warn_extra(values, others, written, [edtf_value, written_value], warn)
+            return ArchivalDate(text=written, edtf=edtf_text)
     text_value = plain[0] if plain else typed[0]
     text = text_value[0]
     used = [text_value[1]]
@@ -288,6 +296,14 @@ def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
         edtf = text  # one typed element: the text is its own EDTF value
     else:
         edtf = ArchivalDate.from_text(text).edtf
+    _warn_extra(values, others, text, used, warn)
+    return ArchivalDate(text=text, edtf=edtf)
+
+
+def _warn_extra(
+    values: list[tuple[str, Any]], others: list[Any], text: str, used: list[Any], warn: Any
+) -> None:
+    """Warn about every date beside the one the record keeps."""
     for t, v in values:
         if any(v is u for u in used) or t == text:
             continue
@@ -296,7 +312,6 @@ def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
         t = _as_line(v.text)
         if t and t != text:
             warn(f"extra date {t!r} ignored (the record keeps one date)", v.line, "dc-extra-date")
-    return ArchivalDate(text=text, edtf=edtf)
 
 
 def _read_type(buckets: _Buckets, warn: Any) -> str | None:

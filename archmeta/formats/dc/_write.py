@@ -26,6 +26,7 @@ from ._common import (
     _check_flavour,
     _language_value,
     is_w3cdtf,
+    paired_date,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +58,9 @@ def _date_values(record: ArchivalRecord, name: str, cell: DcCell, flavour: str) 
     if record.date is None:
         return []
     text, edtf = record.date.text, record.date.edtf
-    if W3CDTF_TYPE not in cell.xsi_types or edtf is None or not is_w3cdtf(edtf):
+    if W3CDTF_TYPE not in cell.xsi_types:
+        return [(edtf, None), (text, None)] if edtf and paired_date(text, edtf) else [(text, None)]
+    if edtf is None or not is_w3cdtf(edtf):
         return [(text, None)]
     if text == edtf:
         return [(text, W3CDTF_TYPE)]
