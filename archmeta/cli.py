@@ -43,6 +43,12 @@ class _Main(click.Group):
     which scripts would take for "an error was found"."""
 
     def invoke(self, ctx: click.Context) -> object:
+        # A file name with bytes that are not UTF-8, or a JSON key that is a lone surrogate, must
+        # be shown, not crash the report: such characters are written as \udcff escapes.
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from .dates import EDTF_PATTERN, is_valid_edtf
 
 __all__ = [
+    "DATESTAMP_PATTERN",
     "EDTF_PATTERN",
     "LANGUAGE_NAME_PATTERN",
     "LANGUAGE_TAG_PATTERN",
@@ -29,12 +30,14 @@ __all__ = [
     "URL_PATTERN",
     "ArchivalDate",
     "ArchivalRecord",
+    "Datestamp",
     "EdtfValue",
     "Language",
     "LanguageName",
     "LanguageTag",
     "Line",
     "Paragraph",
+    "Provenance",
     "Url",
 ]
 
@@ -72,6 +75,9 @@ URL_PATTERN = '^[A-Za-z][A-Za-z0-9+.\\-]*:[^\\s<>"\\x00-\\x1f\\x7f\\ufffe\\uffff
 _LINE_WORDS = "must be one non-empty line, without white space at either end or control characters"
 
 #: A sentence for each pattern of the model ("<field> must be ..."), for error messages and help.
+#: An OAI-PMH datestamp: a UTC day or second (the protocol's two granularities).
+DATESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?$(?!\n)"
+
 PATTERN_WORDS: dict[str, str] = {
     LINE_PATTERN: _LINE_WORDS,
     PARAGRAPH_PATTERN: "must be non-empty lines joined by single newlines, without blank lines, "
@@ -81,6 +87,7 @@ PATTERN_WORDS: dict[str, str] = {
     URL_PATTERN: "must be an absolute URI such as 'https://example.org/x', without white space, "
     "control characters, '<', '>' or '\"'",
     EDTF_PATTERN: "must be an EDTF date such as '1962-04-30', '1962~' or '1962/1965'",
+    DATESTAMP_PATTERN: "must be an OAI-PMH datestamp: 'YYYY-MM-DD' or 'YYYY-MM-DDThh:mm:ssZ'",
 }
 
 Line = Annotated[str, StringConstraints(pattern=LINE_PATTERN)]
@@ -164,6 +171,24 @@ def _lines(description: str) -> Any:
     return Field(default_factory=list, description=description)
 
 
+Datestamp = Annotated[str, StringConstraints(pattern=DATESTAMP_PATTERN)]
+"""An OAI-PMH datestamp: ``YYYY-MM-DD`` or ``YYYY-MM-DDThh:mm:ssZ`` (UTC)."""
+
+
+class Provenance(_Model):
+    """Where a harvested record came from: the header of its OAI-PMH record and the base URL
+    of the repository that served it."""
+
+    oai_identifier: Line = Field(description="The OAI identifier of the record's header.")
+    datestamp: Datestamp = Field(description="The datestamp of the record's header (UTC).")
+    set_specs: list[Line] = Field(
+        default_factory=list, description="The sets the header names (setSpec)."
+    )
+    base_url: Url | None = Field(
+        default=None, description="The base URL of the repository (the response's request)."
+    )
+
+
 class ArchivalRecord(_Model):
     """One archival document's description and, where known, its text.
 
@@ -220,6 +245,10 @@ class ArchivalRecord(_Model):
     body: list[Paragraph] = _lines(
         "The document's text, one string per paragraph, with the editors' bracket marks "
         "('[...]', '[illegible]', '[sic]', '[April]') kept as written."
+    )
+    provenance: Provenance | None = Field(
+        default=None,
+        description="For a harvested record: its OAI-PMH header and the repository's base URL.",
     )
 
     def body_segments(self) -> Iterator[tuple[object, ...]]:

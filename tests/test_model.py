@@ -95,10 +95,16 @@ def test_defaults_and_builders() -> None:
 
 
 def test_every_pattern_has_words() -> None:
-    from archmeta.model import EDTF_PATTERN, LANGUAGE_TAG_PATTERN, PATTERN_WORDS, URL_PATTERN
+    from archmeta.model import (
+        DATESTAMP_PATTERN,
+        EDTF_PATTERN,
+        LANGUAGE_TAG_PATTERN,
+        PATTERN_WORDS,
+        URL_PATTERN,
+    )
 
     patterns = {LINE_PATTERN, PARAGRAPH_PATTERN, LANGUAGE_NAME_PATTERN, LANGUAGE_TAG_PATTERN}
-    assert patterns | {URL_PATTERN, EDTF_PATTERN} == set(PATTERN_WORDS)
+    assert patterns | {URL_PATTERN, EDTF_PATTERN, DATESTAMP_PATTERN} == set(PATTERN_WORDS)
     assert all(words.startswith("must ") for words in PATTERN_WORDS.values())
     schema_patterns = set(re.findall(r'"pattern": "((?:[^"\\\\]|\\\\.)*)"', _schema_text()))
     assert {json.loads(f'"{p}"') for p in schema_patterns} <= set(PATTERN_WORDS)

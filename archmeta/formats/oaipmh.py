@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["OAI_NS", "CollectionItem", "iter_records", "write_list_records"]
 
 _RECORD = f"{{{OAI_NS}}}record"
+_REQUEST = f"{{{OAI_NS}}}request"
 _HEADER = f"{{{OAI_NS}}}header"
 _METADATA = f"{{{OAI_NS}}}metadata"
 _ERROR = f"{{{OAI_NS}}}error"
@@ -133,6 +134,44 @@ def _item(record_el: etree._Element, source: str | None, build: bool = True) -> 
     return item
 
 
+def _add_provenance(item: CollectionItem, base_url: str | None, source: str | None) -> None:
+    """Keep the record's header (and the response's base URL) in the record itself, so that
+    a converted record still says where it came from."""
+    import pydantic
+
+    from ..model import Provenance
+
+    if item.record is None or not item.oai_identifier or not item.datestamp:
+        return
+    try:
+        provenance = Provenance(
+            oai_identifier=item.oai_identifier,
+            datestamp=item.datestamp,
+            set_specs=item.set_specs,
+            base_url=base_url,
+        )
+    except pydantic.ValidationError:
+        try:  # a base URL the model refuses: keep the header without it
+            provenance = Provenance(
+                oai_identifier=item.oai_identifier,
+                datestamp=item.datestamp,
+                set_specs=item.set_specs,
+            )
+        except pydantic.ValidationError:
+            item.issues.append(
+                Issue(
+                    f"the header's identifier or datestamp ({item.datestamp!r}) is not one the "
+                    "record can keep; its provenance is not kept",
+                    "oai-header",
+                    severity="warning",
+                    line=item.line,
+                    source=source,
+                )
+            )
+            return
+    item.record = item.record.model_copy(update={"provenance": provenance})
+
+
 def iter_records(
     source: str | os.PathLike[str] | IO[bytes],
     source_name: str | None = None,
@@ -158,11 +197,15 @@ def iter_records(
         source_name = name_of(source)
     with binary_source(source) as handle:
         context = etree.iterparse(
-            handle, events=("start", "end"), tag=(_RECORD, _ERROR), **_iterparse_options()
+            handle,
+            events=("start", "end"),
+            tag=(_RECORD, _ERROR, _REQUEST),
+            **_iterparse_options(),
         )
         checked = False
         depth = 0
         number = 0
+        base_url: str | None = None
         try:
             for event, element in context:
                 if not checked:
@@ -172,6 +215,9 @@ def iter_records(
                     depth += 1
                     continue
                 depth -= 1
+                if element.tag == _REQUEST:
+                    base_url = (element.text or "").strip() or None
+                    continue
                 if element.tag == _ERROR:
                     code = element.get("code", "")
                     if code != "noRecordsMatch":
@@ -190,6 +236,8 @@ def iter_records(
                 if numbers is None or number in numbers:
                     item = _item(element, source_name, build=not headers_only)
                     item.number = number
+                    if item.record is not None:
+                        _add_provenance(item, base_url, source_name)
                     yield item
                 # Free what has been read: the record and every sibling before it.
                 element.clear(keep_tail=False)
@@ -250,7 +298,11 @@ def write_list_records(
 
     def entries() -> Iterator[tuple[str, str, bool, ArchivalRecord | None, list[str]]]:
         for index, item in enumerate(items_or_records, 1):
-            if isinstance(item, ArchivalRecord):
+            if isinstance(item, ArchivalRecord) and item.provenance is not None:
+                # A harvested record is published again under the header it came with.
+                p = item.provenance
+                yield p.oai_identifier, p.datestamp, False, item, list(p.set_specs)
+            elif isinstance(item, ArchivalRecord):
                 yield _oai_identifier(item, repository, index), response_date, False, item, []
             elif item.deleted or item.record is not None:
                 identifier = item.oai_identifier

@@ -556,4 +556,21 @@ ROWS: tuple[FieldRow, ...] = (
             DCTERMS: None,
         },
     ),
+    FieldRow(
+        "provenance",
+        "Where a harvested record came from. Dublin Core has no element for an OAI-PMH header "
+        "(in an OAI-PMH response the header itself is its place); the plain-text layout has no "
+        "section for it. Both report it as dropped.",
+        {
+            TEXT: None,
+            TEI: TeiCell(
+                "`sourceDesc/bibl[@type='oai-pmh']`: `idno[@type='oai']` (the identifier), "
+                "`date[@type='datestamp']/@when`, `idno[@type='setSpec']` (one per set) and "
+                "`ptr/@target` (the base URL)",
+                path="teiHeader/fileDesc/sourceDesc/bibl[@type='oai-pmh']",
+            ),
+            OAI_DC: None,
+            DCTERMS: None,
+        },
+    ),
 )

@@ -248,6 +248,20 @@ declare(
     "",
 )
 declare(
+    "oai-header",
+    "warning",
+    "An OAI-PMH record's header has an identifier or datestamp the record cannot keep as its "
+    "provenance (a datestamp that is not YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ).",
+    _OAI.format(
+        "<ListRecords><record><header><identifier>oai:x:1</identifier>"
+        "<datestamp>yesterday</datestamp></header><metadata><oai_dc:dc "
+        'xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Cable</dc:title></oai_dc:dc>'
+        "</metadata></record></ListRecords>"
+    ),
+    "oai_dc",
+)
+declare(
     "oai-error",
     "error",
     "The OAI-PMH response is an error other than noRecordsMatch.",

@@ -173,7 +173,11 @@ class _Reader(_TextReader):
         base = "teiHeader/fileDesc/sourceDesc/"
         citation = (
             self.take(FIELD_PATHS["citation"])
-            or [b for b in self.find(base + "bibl[not(@type='original')]") if self.paragraph(b)][:1]
+            or [
+                b
+                for b in self.find(base + "bibl[not(@type='original' or @type='oai-pmh')]")
+                if self.paragraph(b)
+            ][:1]
         )
         self.used.update(citation)
         fields["citation"] = self.paragraph(citation[0]) if citation else None
@@ -190,6 +194,22 @@ class _Reader(_TextReader):
             ) + self.lines_of("teiHeader/fileDesc/sourceDesc/bibl/extent")
             self.add(fields["notes"], [self.line(n) for n in self.take(base + "p")])
         self.take(base + "p[not(node())]")
+        fields["provenance"] = self.provenance(base)
+
+    def provenance(self, base: str) -> dict[str, Any] | None:
+        """The OAI-PMH header a harvested record came with (``bibl[@type='oai-pmh']``)."""
+        found = self.take(base + "bibl[@type='oai-pmh']")
+        if not found:
+            return None
+        bibl = found[0]
+        dates = [d.get("when") for d in self.find("date[@type='datestamp']", bibl)]
+        targets = [p.get("target") for p in self.find("ptr", bibl)]
+        return {
+            "oai_identifier": self.first_line("idno[@type='oai']", bibl),
+            "datestamp": (dates[0] or "").strip() if dates else None,
+            "set_specs": self.lines_of("idno[@type='setSpec']", bibl),
+            "base_url": (targets[0] or "").strip() or None if targets else None,
+        }
 
     def ms_identifier(self) -> str | None:
         ids = self.take("teiHeader/fileDesc/sourceDesc//msIdentifier")

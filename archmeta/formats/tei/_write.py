@@ -207,6 +207,14 @@ def _tree(record: ArchivalRecord) -> etree._Element:
             _sub(original, "textLang", language.name, **attrs)
         for item in r.formats:
             _sub(original, "extent", item)
+    if r.provenance is not None:
+        harvested = _sub(source_desc, "bibl", type="oai-pmh")
+        _sub(harvested, "idno", r.provenance.oai_identifier, type="oai")
+        _sub(harvested, "date", type="datestamp", when=r.provenance.datestamp)
+        for spec in r.provenance.set_specs:
+            _sub(harvested, "idno", spec, type="setSpec")
+        if r.provenance.base_url is not None:
+            _sub(harvested, "ptr", target=r.provenance.base_url)
     if len(source_desc) == 0:
         _sub(source_desc, "p")
 

@@ -13,6 +13,8 @@ share), ``_read`` and ``_write``; this module keeps the public API and the codec
 
 from __future__ import annotations
 
+from ...mapping import MAPPING
+from ...mapping._cells import TEXT as TEXT_COLUMN
 from ...model import ArchivalRecord
 from .._sniff import text_start
 from ..codec import Codec, Decoded
@@ -41,6 +43,15 @@ class TextCodec(Codec):
     loose_extensions = (".md",)  # README.md, NOTES.md: Markdown that is not a record
     media_type = "text/markdown"
     description = "Digital Archive plain-text record"
+    #: The fields the layout has no section for (the mapping table's text column says None).
+    unavailable = frozenset(
+        row.field for row in MAPPING.rows if row.cells.get(TEXT_COLUMN, ...) is None
+    )
+
+    def project(self, record: ArchivalRecord) -> ArchivalRecord:
+        fields = type(record).model_fields
+        defaults = {n: fields[n].get_default(call_default_factory=True) for n in self.unavailable}
+        return record.model_copy(update=defaults) if defaults else record
 
     def sniff(self, head: bytes) -> int:
         start = text_start(head)
