@@ -46,6 +46,7 @@ __all__ = [
     "profile_names",
     "rule",
     "validate",
+    "validate_text",
 ]
 
 del checks, reader_rules  # imported for their registrations
