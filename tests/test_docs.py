@@ -9,6 +9,8 @@ The convention for samples (docs/architecture.md, "Code samples in the docs"):
   folder; the lines up to the next ``$ `` line are the expected output (stdout and stderr
   together), where a line ``...`` stands for any number of lines and ``...`` inside a line for
   any text; ```sh blocks without ``$ `` lines are illustrations and are not run;
+- ``<!-- file: NAME -->`` on the line before a fence writes the block to NAME in that folder
+  (a profile, say) for the samples after it, instead of running it;
 - ``<!-- no-test -->`` on the line before a fence keeps that one block from running.
 """
 
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 NO_TEST = "<!-- no-test -->"
+FILE_MARK = re.compile(r"^<!-- file: (\S+) -->$")
 FENCE = re.compile(r"^(\s*)```(\w*)\s*$")
 
 #: The modules of the API reference (docs/api/): each has an ``__all__``.
@@ -57,6 +60,7 @@ class Block:
     language: str
     text: str
     skipped: bool
+    file: str | None = None
 
 
 def blocks(page: Path) -> list[Block]:
@@ -77,7 +81,17 @@ def blocks(page: Path) -> list[Block]:
             body.append(lines[j][len(indent) :] if lines[j].startswith(indent) else lines[j])
             j += 1
         text = "\n".join(body) + "\n"
-        found.append(Block(page, i + 1, language, text, before == NO_TEST))
+        file_mark = FILE_MARK.match(before)
+        found.append(
+            Block(
+                page,
+                i + 1,
+                language,
+                text,
+                before == NO_TEST or file_mark is not None,
+                file_mark.group(1) if file_mark else None,
+            )
+        )
         i = j + 1
     return found
 
@@ -126,6 +140,9 @@ def run_page(page: Path, workdir: Path) -> int:
     ran = 0
     for block in blocks(page):
         where = f"{page.relative_to(ROOT)}:{block.line}"
+        if block.file is not None:
+            (workdir / block.file).write_text(block.text, encoding="utf-8")
+            continue
         if block.skipped:
             continue
         if block.language == "python":
@@ -192,7 +209,7 @@ def test_the_sample_checker_catches_wrong_output() -> None:
 
 
 def test_no_test_marks_are_rare() -> None:
-    marked = [b for page in PAGES for b in blocks(page) if b.skipped]
+    marked = [b for page in PAGES for b in blocks(page) if b.skipped and b.file is None]
     run = [b for page in PAGES for b in blocks(page) if b.language == "python"]
     assert len(marked) <= len(run), "more samples are marked <!-- no-test --> than run"
 
