@@ -234,8 +234,9 @@ def write_list_records(
     """Write records as an OAI-PMH ``ListRecords`` response; returns how many were written.
 
     ``file`` is a path or a binary file. ``base_url`` is the ``<request>`` address: the default
-    is a placeholder (example.org), so pass the repository's own address. ``response_date`` (``YYYY-MM-DDThh:mm:ssZ``, default
-    now) is also the datestamp of plain records and of items without one. Items that hold no
+    is a placeholder (example.org), so pass the repository's own address. ``response_date``
+    (``YYYY-MM-DDThh:mm:ssZ``, default now) is also the datestamp of plain records and of items
+    without one. Items that hold no
     record and are not deleted are skipped; with nothing to write, the response is the
     ``noRecordsMatch`` error the protocol prescribes.
     """
