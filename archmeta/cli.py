@@ -23,7 +23,13 @@ if TYPE_CHECKING:
 _SIZE_HELP = "Refuse inputs larger than SIZE (e.g. 64M, 500k, 1G; 0: no limit). Default: 64M."
 
 
-class FormatName(click.ParamType):
+if TYPE_CHECKING:  # click 8.2 made ParamType generic (value type, input type)
+    _TextType = click.ParamType[str, str]
+else:
+    _TextType = click.ParamType
+
+
+class FormatName(_TextType):
     """A format name for ``--from``/``--to``: the registered formats, plug-ins included.
 
     The registry is asked only when a name is completed or used, so ``archmeta --help`` imports
@@ -34,9 +40,7 @@ class FormatName(click.ParamType):
 
     name = "format"
 
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> str:
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
         return str(value)
 
     def shell_complete(

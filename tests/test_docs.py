@@ -374,3 +374,20 @@ def test_oai_harvest_stays_the_function_after_its_submodule_is_imported() -> Non
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_shell_completion_offers_the_registered_formats() -> None:
+    env = {
+        **_env(),
+        "_ARCHMETA_COMPLETE": "bash_complete",
+        "COMP_WORDS": "archmeta convert x.txt --to ",
+        "COMP_CWORD": "4",
+    }
+    code = 'from archmeta.cli import main; main(prog_name="archmeta")'
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    offered = {line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line}
+    from archmeta.formats import format_names
+
+    assert offered == set(format_names()), result.stdout + result.stderr
