@@ -89,7 +89,11 @@ def render_commands() -> str:
     from archmeta.cli import main
 
     root = click.Context(main, info_name="archmeta")
-    out: list[str] = []
+    out = ["### `archmeta`", "", "```text", "archmeta [OPTIONS] COMMAND [ARGS]...", "```", ""]
+    out += _help_markdown(main.help or "")
+    out += ["| Option | Value | Meaning |", "|---|---|---|"]
+    out += [_option_row(p, root) for p in main.params if isinstance(p, click.Option)]
+    out += ["| `-h`, `--help` | | Show the commands and exit. |", ""]
     for name, command in main.commands.items():
         ctx = click.Context(command, info_name=name, parent=root)
         usage = " ".join(command.collect_usage_pieces(ctx))
