@@ -15,10 +15,45 @@ import click
 from .errors import UsageError
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from .batch import Outcome, Settings
 
 
 _SIZE_HELP = "Refuse inputs larger than SIZE (e.g. 64M, 500k, 1G; 0: no limit). Default: 64M."
+
+
+if TYPE_CHECKING:  # click 8.2 made ParamType generic (value type, input type)
+    _TextType = click.ParamType[str, str]
+else:
+    _TextType = click.ParamType
+
+
+class FormatName(_TextType):
+    """A format name for ``--from``/``--to``: the registered formats, plug-ins included.
+
+    The registry is asked only when a name is completed or used, so ``archmeta --help`` imports
+    no codec. An unknown name is a usage error (exit 2) naming the known formats, raised by
+    :func:`archmeta.formats.get_format` when the command runs. Shell completion (click's
+    ``_ARCHMETA_COMPLETE``) offers the registered names.
+    """
+
+    name = "format"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return str(value)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        from .formats import format_names
+
+        return [CompletionItem(name) for name in format_names() if name.startswith(incomplete)]
+
+
+FORMAT = FormatName()
 
 
 def _max_bytes(text: str | None) -> int:
@@ -66,8 +101,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("--from", "from_format", metavar="FMT", help="Input format (default: detected).")
-@click.option("--to", "to_format", metavar="FMT", required=True, help="Output format.")
+@click.option(
+    "--from", "from_format", type=FORMAT, metavar="FMT", help="Input format (default: detected)."
+)
+@click.option(
+    "--to", "to_format", type=FORMAT, metavar="FMT", required=True, help="Output format."
+)
 @click.option(
     "-o", "--output", metavar="OUTPUT", help="Output file for one INPUT (default: stdout)."
 )
@@ -350,7 +389,11 @@ def _require_xml(path: str, xml_formats: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
-    "--from", "from_format", metavar="FMT", help="Format of the files (default: detected)."
+    "--from",
+    "from_format",
+    type=FORMAT,
+    metavar="FMT",
+    help="Format of the files (default: detected).",
 )
 @click.option(
     "--profile",
@@ -455,7 +498,7 @@ def validate(
 
 @main.command()
 def rules() -> None:
-    """List the validation rules: id, default severity and meaning."""
+    """List the validation rules: id, default severity and meaning (exit status 0)."""
     from .validation import RULES
 
     for rule in RULES.values():
@@ -464,7 +507,7 @@ def rules() -> None:
 
 @main.command()
 def formats() -> None:
-    """List the formats archmeta reads and writes."""
+    """List the formats archmeta reads and writes: name, extensions, description (exit 0)."""
     from .formats import registry
 
     for codec in registry:

@@ -219,8 +219,8 @@ class Sink(ABC):
         """Called once the input is done (and only when it ended without error)."""
 
 
-#: The reason an output is skipped when it exists (counted, not printed one by one).
 EXISTS = "exists (use --force to overwrite it)"
+"""The reason an output is skipped when it exists (counted, not printed one by one)."""
 
 
 class PlannedSink(Sink):

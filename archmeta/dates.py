@@ -41,8 +41,8 @@ __all__ = [
 #: longest real dates ("September 30, 1962 - October 2, 1962 (approximately)") are under 60.
 MAX_DATE_LENGTH = 200
 
-#: The characters an EDTF value archmeta stores may hold (see the module docstring).
 EDTF_PATTERN = "^[0-9X?~%/.\\-+:TZ]+$(?!\\n)"
+"""The characters an EDTF value archmeta stores may hold (see the module docstring)."""
 _EDTF_CHARS = re.compile(EDTF_PATTERN)
 
 DateKind = Literal[

@@ -32,7 +32,9 @@ __all__ = [
 ]
 
 Severity = Literal["error", "warning", "info"]
+"""How serious an issue is: only errors make a document invalid."""
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+"""The severities, most serious first (a profile may also turn a rule ``off``)."""
 
 
 @dataclass(frozen=True, slots=True)

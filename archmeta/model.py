@@ -65,18 +65,22 @@ def _line_body(extra_excluded: str = "") -> str:
 # (jsonschema-rs), and run in linear time. Python's `$` also matches before a final newline, so
 # each ends with `(?!\n)` to refuse one.
 LINE_PATTERN = f"^{_line_body()}$(?!\\n)"
+"""A line: non-empty, one line, no white space at either end, no control characters."""
 PARAGRAPH_PATTERN = f"^{_line_body()}(?:\\n{_line_body()})*$(?!\\n)"
+"""A paragraph: lines (as :data:`LINE_PATTERN`) joined by single newlines."""
 LANGUAGE_NAME_PATTERN = f"^{_line_body(',;')}$(?!\\n)"
+"""A language name: a line without commas or semicolons (they separate names in the text)."""
 LANGUAGE_TAG_PATTERN = "^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$(?!\\n)"
+"""A BCP 47 language tag such as ``zh`` or ``en-US``."""
 # An absolute URI: a scheme, a colon, then no white space, control character, DEL, '<', '>' or
 # '"'. Which schemes and hosts are acceptable is validation's question (`archmeta.urls`).
 URL_PATTERN = '^[A-Za-z][A-Za-z0-9+.\\-]*:[^\\s<>"\\x00-\\x1f\\x7f\\ufffe\\uffff]+$(?!\\n)'
+"""An absolute URI (a scheme, a colon, then no white space, control character, '<', '>', '"')."""
 
 _LINE_WORDS = "must be one non-empty line, without white space at either end or control characters"
 
-#: A sentence for each pattern of the model ("<field> must be ..."), for error messages and help.
-#: An OAI-PMH datestamp: a UTC day or second (the protocol's two granularities).
 DATESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?$(?!\n)"
+"""An OAI-PMH datestamp: a UTC day or second (the protocol's two granularities)."""
 
 PATTERN_WORDS: dict[str, str] = {
     LINE_PATTERN: _LINE_WORDS,
@@ -89,6 +93,7 @@ PATTERN_WORDS: dict[str, str] = {
     EDTF_PATTERN: "must be an EDTF date such as '1962-04-30', '1962~' or '1962/1965'",
     DATESTAMP_PATTERN: "must be an OAI-PMH datestamp: 'YYYY-MM-DD' or 'YYYY-MM-DDThh:mm:ssZ'",
 }
+"""A sentence for each pattern of the model ("<field> must be ..."), for error messages and help."""
 
 Line = Annotated[str, StringConstraints(pattern=LINE_PATTERN)]
 """One line of text: non-empty, no newline, no white space at either end."""

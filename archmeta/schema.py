@@ -16,7 +16,10 @@ from typing import Any
 
 __all__ = ["SCHEMA_ID_BASE", "build_json_schema", "schema_path", "schema_text", "write_schemas"]
 
-SCHEMA_ID_BASE = "https://archmeta.dev/schemas/"
+# A placeholder: example.org is reserved for examples (RFC 2606) and resolves to no schema. Set
+# it to the address where the schemas are published before publishing documents that name it.
+SCHEMA_ID_BASE = "https://example.org/archmeta/schemas/"
+"""Where the published schemas live: the JSON Schema's ``$id`` is this plus its file name."""
 JSON_SCHEMA_NAME = "archival-record.schema.json"
 
 
@@ -30,8 +33,8 @@ def build_json_schema() -> dict[str, Any]:
         "$id": SCHEMA_ID_BASE + JSON_SCHEMA_NAME,
         "title": "Archival record",
         "description": (
-            "One archival document's description and text, as written by archmeta "
-            "(https://archmeta.dev). Keys appear in the order of 'properties'."
+            "One archival document's description and text, as written by archmeta. "
+            "Keys appear in the order of 'properties'."
         ),
     }
     for key, value in generated.items():

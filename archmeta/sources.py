@@ -29,12 +29,13 @@ __all__ = [
     "read_head",
     "read_source",
     "read_stream",
+    "too_large",
 ]
 
-#: Inputs larger than this are refused before they are read (``--max-size`` changes it).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-#: How much of an input is looked at to tell its format.
+"""Inputs larger than this are refused before they are read (``--max-size`` changes it)."""
 HEAD_BYTES = 4096
+"""How much of an input is looked at to tell its format."""
 
 
 def parse_size(text: str | int) -> int:

@@ -1,17 +1,21 @@
 """Write the generated parts of docs/ from the code: the rule table of docs/validation.md
-(from the rule registry) and the crosswalk of docs/crosswalk.md (from the mapping table).
+(from the rule registry), the crosswalk of docs/crosswalk.md (from the mapping table) and the
+command reference of docs/cli.md (from the click commands of ``archmeta.cli.main``).
 
-Run ``python tools/make_docs.py`` (or ``python -m tools.make_docs``) after changing a rule or
-the mapping; the drift tests (tests/validation/test_registry.py, tests/test_mapping.py) fail
-while a generated part differs from what the code gives.
+Run ``python tools/make_docs.py`` (or ``python -m tools.make_docs``) after changing a rule, the
+mapping or a command; the drift tests (tests/validation/test_registry.py, tests/test_mapping.py,
+tests/test_docs.py) fail while a generated part differs from what the code gives.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import click
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -31,9 +35,86 @@ def _crosswalk() -> str:
     return render_markdown()
 
 
+def _cell(text: str) -> str:
+    """Text made safe for one cell of a Markdown table."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _option_row(param: click.Parameter, ctx: click.Context) -> str:
+    names = ", ".join(f"`{n}`" for n in [*param.opts, *param.secondary_opts])
+    if isinstance(param, click.Option) and param.is_flag:
+        value = ""
+    elif isinstance(param.type, click.Choice) and param.metavar is None:
+        value = ", ".join(f"`{choice}`" for choice in param.type.choices)
+    else:
+        metavar = param.make_metavar(ctx) if param.metavar is None else param.metavar
+        value = " or ".join(f"`{part}`" for part in metavar.split("|"))
+    help_text = getattr(param, "help", None) or ""
+    extra = []
+    if param.required:
+        extra.append("required")
+    if (
+        isinstance(param, click.Option)
+        and param.show_default
+        and param.default is not None
+        and not param.is_flag
+    ):
+        extra.append(f"default: `{param.default}`")
+    if extra:
+        help_text = f"{help_text} ({'; '.join(extra)})" if help_text else "; ".join(extra)
+    return f"| {names} | {value} | {_cell(help_text)} |"
+
+
+def _argument_takes(param: click.Parameter) -> str:
+    count = "one or more values" if param.nargs == -1 else "one value"
+    kind = "a folder" if isinstance(param.type, click.Path) and not param.type.file_okay else ""
+    return ", ".join(w for w in (kind or count, "required" if param.required else "") if w)
+
+
+def _help_markdown(text: str) -> list[str]:
+    """A command's help as Markdown: click's ``\\b`` paragraphs (kept as written) in a text
+    block, the others as prose."""
+    lines: list[str] = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        if paragraph.startswith("\b\n"):
+            lines += ["```text", paragraph[2:], "```", ""]
+        else:
+            lines += [" ".join(paragraph.split()), ""]
+    return lines
+
+
+def render_commands() -> str:
+    """The reference of every ``archmeta`` command: usage, help, options and arguments, as
+    click knows them (harvest and serve included: ``archmeta.cli`` registers them)."""
+    from archmeta.cli import main
+
+    root = click.Context(main, info_name="archmeta")
+    out = ["### `archmeta`", "", "```text", "archmeta [OPTIONS] COMMAND [ARGS]...", "```", ""]
+    out += _help_markdown(main.help or "")
+    out += ["| Option | Value | Meaning |", "|---|---|---|"]
+    out += [_option_row(p, root) for p in main.params if isinstance(p, click.Option)]
+    out += ["| `-h`, `--help` | | Show the commands and exit. |", ""]
+    for name, command in main.commands.items():
+        ctx = click.Context(command, info_name=name, parent=root)
+        usage = " ".join(command.collect_usage_pieces(ctx))
+        out += [f"### `archmeta {name}`", "", "```text", f"archmeta {name} {usage}", "```", ""]
+        out += _help_markdown(command.help or "")
+        arguments = [p for p in command.params if isinstance(p, click.Argument)]
+        options = [p for p in command.params if isinstance(p, click.Option)]
+        if arguments:
+            out += ["| Argument | Takes |", "|---|---|"]
+            out += [f"| `{p.make_metavar(ctx)}` | {_argument_takes(p)} |" for p in arguments]
+            out.append("")
+        out += ["| Option | Value | Meaning |", "|---|---|---|"]
+        out += [_option_row(p, ctx) for p in options]
+        out += ["| `-h`, `--help` | | Show the command's help and exit. |", ""]
+    return "\n".join(out)
+
+
 BLOCKS: list[tuple[Path, str, Callable[[], str]]] = [
     (DOCS / "validation.md", "rules", _rules),
     (DOCS / "crosswalk.md", "crosswalk", _crosswalk),
+    (DOCS / "cli.md", "commands", render_commands),
 ]
 
 

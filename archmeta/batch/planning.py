@@ -104,8 +104,8 @@ def _strip_extension(name: str, extensions: Iterable[str]) -> str:
     return stem if dot and stem.strip(".") else name
 
 
-#: Files a folder walk leaves out whatever their extension (README.md is not a text record).
 NOT_RECORDS = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "CHANGES", "CONTRIBUTING"})
+"""Files a folder walk leaves out whatever their extension (README.md is not a text record)."""
 
 
 def _loose_extensions(from_format: str | None) -> dict[str, str]:

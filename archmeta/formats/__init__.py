@@ -25,6 +25,7 @@ __all__ = [
     "FormatRegistry",
     "detect_format",
     "format_names",
+    "format_of_name",
     "get_format",
     "register",
     "registry",
@@ -50,8 +51,8 @@ _BUILTINS = (
 )
 
 
-#: The names of the formats archmeta itself ships, in a stable order.
 BUILTIN_FORMATS: tuple[str, ...] = tuple(b.name for b in _BUILTINS)
+"""The names of the formats archmeta itself ships, in a stable order."""
 
 
 def _load(target: str) -> Codec:
@@ -134,6 +135,7 @@ class FormatRegistry:
 
 
 registry = FormatRegistry()
+"""The formats of this process: the built-in ones and those of installed plug-ins."""
 for _builtin in _BUILTINS:
     registry.add_lazy(_builtin.name, _builtin.target, _builtin.extensions)
 

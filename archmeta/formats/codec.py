@@ -25,7 +25,7 @@ from ..errors import ArchmetaError, Issue, UsageError, ValidationError
 if TYPE_CHECKING:
     from ..model import ArchivalRecord
 
-__all__ = ["Codec", "CollectionItem", "Decoded"]
+__all__ = ["Codec", "CollectionItem", "Decoded", "failed"]
 
 
 @dataclass(frozen=True)

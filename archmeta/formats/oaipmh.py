@@ -275,14 +275,16 @@ def write_list_records(
     file: str | os.PathLike[str] | IO[bytes],
     *,
     flavour: str = "oai_dc",
-    base_url: str = "https://archmeta.dev/oai",
+    base_url: str = "https://example.org/oai",
     response_date: str | None = None,
     repository: str = "archmeta",
 ) -> int:
     """Write records as an OAI-PMH ``ListRecords`` response; returns how many were written.
 
-    ``file`` is a path or a binary file. ``response_date`` (``YYYY-MM-DDThh:mm:ssZ``, default
-    now) is also the datestamp of plain records and of items without one. Items that hold no
+    ``file`` is a path or a binary file. ``base_url`` is the ``<request>`` address: the default
+    is a placeholder (example.org), so pass the repository's own address. ``response_date``
+    (``YYYY-MM-DDThh:mm:ssZ``, default now) is also the datestamp of plain records and of items
+    without one. Items that hold no
     record and are not deleted are skipped; with nothing to write, the response is the
     ``noRecordsMatch`` error the protocol prescribes.
     """

@@ -168,6 +168,9 @@ def harvest_command(
     The state (next resumption token, latest datestamp) is kept in .archmeta-harvest.json in
     the output folder: an interrupted harvest goes on from its last complete page, and a
     finished one is followed up incrementally (from its latest datestamp) on the next run.
+
+    Exit status: 0 every record written, 1 some record failed or its file already existed,
+    or the harvest stopped on an error; 2 usage error (or the serve extra is missing).
     """
     try:
         import httpx  # noqa: F401 - checked here for a clear message
@@ -300,7 +303,11 @@ def serve_command(
     repository_name: str | None,
     admin_email: str | None,
 ) -> None:
-    """Publish a folder of records as an OAI-PMH 2.0 repository (needs archmeta[serve])."""
+    """Publish a folder of records as an OAI-PMH 2.0 repository (needs archmeta[serve]).
+
+    Runs until interrupted (Ctrl-C). Exit status: 2 usage error: the folder cannot be
+    indexed, or the serve extra is missing.
+    """
     try:
         import uvicorn
 

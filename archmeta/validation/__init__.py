@@ -46,6 +46,7 @@ __all__ = [
     "profile_names",
     "rule",
     "validate",
+    "validate_text",
 ]
 
 del checks, reader_rules  # imported for their registrations
@@ -268,12 +269,13 @@ def validate(
     ``format``, ``profile`` or ``schema``, and a path that does not exist, raise
     :class:`~archmeta.errors.UsageError`.
 
-    >>> report = validate("**Cable**\\n", format="text")
-    >>> report.ok, [i.rule for i in report.issues]
-    (True, [])
-    >>> from archmeta import ArchivalRecord
-    >>> [i.rule for i in validate(ArchivalRecord(title="Cable"), profile="dc-minimal").issues]
-    ['required-field']
+    Examples:
+        >>> report = validate("**Cable**\\n", format="text")
+        >>> report.ok, [i.rule for i in report.issues]
+        (True, [])
+        >>> from archmeta import ArchivalRecord
+        >>> [i.rule for i in validate(ArchivalRecord(title="Cable"), profile="dc-minimal").issues]
+        ['required-field']
     """
     return _run(source, format, profile, name, severities, max_bytes, schema)
 
@@ -286,8 +288,9 @@ def iter_issues(
 ) -> Iterator[Issue]:
     """Every issue of one document or record (see :func:`validate` for the arguments).
 
-    >>> [i.rule for i in iter_issues('{"title": 3}', format="json")]
-    ['value-type']
+    Examples:
+        >>> [i.rule for i in iter_issues('{"title": 3}', format="json")]
+        ['value-type']
     """
     yield from validate(source, format, profile, **options).issues  # type: ignore[arg-type]
 

@@ -105,6 +105,7 @@ class Profile(BaseModel):
 
 
 DEFAULT_PROFILE = Profile(name="default", description="archmeta's default severities")
+"""The profile used when none is named: no required field, every rule at its own severity."""
 
 
 def profile_names() -> list[str]:

@@ -59,6 +59,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+"""Every rule by id, in the order declared (``archmeta rules``, docs/validation.md)."""
 
 
 def _add(entry: Rule) -> None:

@@ -11,7 +11,10 @@ from ...mapping import MAPPING, TEI, TeiCell
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 SCHEMA_NAME = "archmeta-tei.rng"
-SCHEMA_URL = "https://archmeta.dev/schemas/" + SCHEMA_NAME
+# The address in the <?xml-model?> line. A placeholder (example.org is reserved for examples,
+# RFC 2606), the same base as the JSON Schema's $id (archmeta.schema.SCHEMA_ID_BASE): set it to
+# where schemas/archmeta-tei.rng is published.
+SCHEMA_URL = "https://example.org/archmeta/schemas/" + SCHEMA_NAME
 # ``@datingMethod`` of a date whose ``@when-custom`` holds the EDTF value.
 EDTF_METHOD = "https://www.loc.gov/standards/datetime/"
 APPLICATION = "archmeta"
