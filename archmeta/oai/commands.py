@@ -175,7 +175,7 @@ def harvest_command(
     try:
         import httpx  # noqa: F401 - checked here for a clear message
 
-        from .harvest import Harvester
+        from .harvester import Harvester
     except ImportError as exc:
         click.echo(
             f"archmeta: harvest needs the serve extra: pip install 'archmeta[serve]' "

@@ -28,7 +28,7 @@ from archmeta.formats import dc  # noqa: E402
 from archmeta.model import ArchivalRecord  # noqa: E402
 from archmeta.oai.adapter import load_file  # noqa: E402
 from archmeta.oai.commands import STATE_FILE, safe_file_stem, write_new  # noqa: E402
-from archmeta.oai.harvest import Harvester, HarvestError, harvest  # noqa: E402
+from archmeta.oai.harvester import Harvester, HarvestError, harvest  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from tests.oai.conftest import require
 
 require("starlette", "uvicorn", "httpx")
 
-from archmeta.oai.harvest import Harvester  # noqa: E402
+from archmeta.oai.harvester import Harvester  # noqa: E402
 
 HARVESTERS = 4
 ROUNDS = 25  # each harvest is 3 pages of 2 records: 4 x 25 x 3 = 300 requests
