@@ -103,7 +103,8 @@ def connect(address: str) -> Iterator[Client]:
 
 def cluster_threads(client: Client) -> int:
     """How many tasks the cluster runs at once (the ``parts`` to plan containers for)."""
-    return max(1, sum(client.nthreads().values()))
+    threads: dict[str, int] = client.nthreads()
+    return max(1, sum(threads.values()))
 
 
 # --- conversion ----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 FILES = 1200  # one-record files
 HARVESTED = 1300  # records of the ListRecords file (split into parts for two workers)
+CLI = [sys.executable, "-m", "archmeta.cli"]
 TIMING = re.compile(r" in [\d.]+ s \([\d.]+ records/s\)")
 
 
@@ -102,7 +103,9 @@ def local_run(corpus: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
 
 
 def test_the_cluster_gives_the_local_summary_and_outputs_byte_for_byte(
-    corpus: Path, cluster: tuple[str, object], local_run: tuple[subprocess.CompletedProcess[str], Path]
+    corpus: Path,
+    cluster: tuple[str, object],
+    local_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
     local, local_out = local_run
     assert local.returncode == 1, local.stderr  # the bad records fail
@@ -132,13 +135,14 @@ def test_validation_reports_are_the_same_on_the_cluster(
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
-    corpus: Path, cluster: tuple[str, object], local_run: tuple[subprocess.CompletedProcess[str], Path]
+    corpus: Path,
+    cluster: tuple[str, object],
+    local_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
     address, client = cluster
     out = corpus.parent / "killed"
     process = subprocess.Popen(
-        [sys.executable, "-m", "archmeta.cli", "convert", str(corpus), "--to", "json"]
-        + ["--out", str(out), "--scheduler", address],
+        [*CLI, "convert", str(corpus), "--to", "json", "--out", str(out), "--scheduler", address],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -160,8 +164,17 @@ def test_ctrl_c_on_the_cluster_leaves_no_partial_file(
 ) -> None:
     out = corpus.parent / "stopped"
     process = subprocess.Popen(
-        [sys.executable, "-m", "archmeta.cli", "convert", str(corpus), "--to", "json"]
-        + ["--out", str(out), "--scheduler", cluster[0]],
+        [
+            *CLI,
+            "convert",
+            str(corpus),
+            "--to",
+            "json",
+            "--out",
+            str(out),
+            "--scheduler",
+            cluster[0],
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
