@@ -217,3 +217,35 @@ def test_the_core_does_not_load_dask() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_the_progress_bar_counts_records_on_a_terminal(
+    corpus: Path, cluster: tuple[str, object], tmp_path: Path
+) -> None:
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    args = [str(corpus / "part-00"), str(corpus / "harvest.xml"), "--to", "json"]
+    process = subprocess.Popen(
+        [*CLI, "convert", *args, "--out", str(tmp_path / "o"), "--scheduler", cluster[0]],
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=60)
+    os.close(master)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert f"{200 + HARVESTED}/{200 + HARVESTED}" in shown and "record" in shown, shown
