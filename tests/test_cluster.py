@@ -249,3 +249,14 @@ def test_the_progress_bar_counts_records_on_a_terminal(
     os.close(master)
     shown = b"".join(chunks).decode("utf-8", "replace")
     assert f"{200 + HARVESTED}/{200 + HARVESTED}" in shown and "record" in shown, shown
+
+
+def test_scheduler_usage_errors(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "wilson-118189.txt", tmp_path / "a.txt")
+    one = run_archmeta("convert", "a.txt", "--to", "json", "--scheduler", "local:1", cwd=tmp_path)
+    assert one.returncode == 2 and "--scheduler runs a batch" in one.stderr
+    both = ["a.txt", "--to", "json", "--out", "o", "--jobs", "2", "--scheduler", "local:1"]
+    clash = run_archmeta("convert", *both, cwd=tmp_path)
+    assert clash.returncode == 2 and "--jobs and --scheduler" in clash.stderr
+    bad = run_archmeta("convert", "a.txt", "--to", "json", "--out", "o", "--scheduler", "local:x")
+    assert bad.returncode == 2 and "local:N" in bad.stderr
