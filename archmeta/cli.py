@@ -6,7 +6,9 @@ start-up must not pay for pydantic, lxml or jsonschema before they are needed.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -16,8 +18,10 @@ from .errors import UsageError
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
+    from distributed import Client
 
     from .batch import Outcome, Settings
+    from .validation import Profile, Report
 
 
 _SIZE_HELP = "Refuse inputs larger than SIZE (e.g. 64M, 500k, 1G; 0: no limit). Default: 64M."
@@ -148,6 +152,12 @@ def main() -> None:
     help="With --out: fail a record that takes longer than SECONDS [timeout] and go on "
     "(default: no limit).",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run on a Dask cluster: a dask.distributed scheduler (tcp://host:8786), or local:N "
+    "to start N worker processes here (needs archmeta[dask]; docs/cluster.md).",
+)
 def convert(
     inputs: tuple[str, ...],
     from_format: str | None,
@@ -161,12 +171,14 @@ def convert(
     max_size: str | None,
     strict: bool,
     timeout: float,
+    scheduler: str | None,
 ) -> None:
     """Convert records between formats.
 
     \b
     One record:   archmeta convert INPUT --to FMT [-o OUTPUT]   (INPUT may be '-')
     Many:         archmeta convert INPUT... --to FMT --out DIR [--jobs N]
+    On a cluster: archmeta convert INPUT... --to FMT --out DIR --scheduler ADDRESS
 
     Exit status: 0 all converted (or skipped), 1 some input failed, 2 usage error,
     130/143 interrupted (SIGINT/SIGTERM; no partial file is left).
@@ -191,8 +203,12 @@ def convert(
                 timeout=timeout,
                 strict=strict,
             )
-            _convert_batch(inputs, settings, out_dir, jobs, quiet)
+            if scheduler is not None and jobs is not None:
+                raise UsageError("--jobs and --scheduler: the cluster's workers are the jobs")
+            _convert_batch(inputs, settings, out_dir, jobs, quiet, scheduler)
             return
+        if scheduler is not None:
+            raise UsageError("--scheduler runs a batch: use --out DIR")
         _convert_one(inputs[0], from_format, to_format, output, force, max_bytes, strict)
     except UsageError as exc:
         _usage_error(exc)
@@ -253,8 +269,32 @@ def _convert_one(
 
 
 def _convert_batch(
-    inputs: tuple[str, ...], settings: Settings, out_dir: str, jobs: int | None, quiet: bool
+    inputs: tuple[str, ...],
+    settings: Settings,
+    out_dir: str,
+    jobs: int | None,
+    quiet: bool,
+    scheduler: str | None = None,
 ) -> None:
+    if scheduler is None:
+        _convert_planned(inputs, settings, out_dir, jobs, quiet)
+        return
+    from .cluster import cluster_threads, connect
+
+    with connect(scheduler) as client:
+        # Containers are split for the cluster's tasks at once, as for --jobs N.
+        _convert_planned(inputs, settings, out_dir, cluster_threads(client), quiet, client)
+
+
+def _convert_planned(
+    inputs: tuple[str, ...],
+    settings: Settings,
+    out_dir: str,
+    jobs: int | None,
+    quiet: bool,
+    client: Client | None = None,
+) -> None:
+    """Plan the batch, run it here (or on the Dask cluster of ``client``), print the summary."""
     import signal
 
     from .batch import available_cores, plan, run
@@ -294,13 +334,24 @@ def _convert_batch(
             bar.update(count)
 
     try:
-        result = run(
-            todo,
-            settings,
-            workers=workers,
-            progress=advance if bar is not None else None,
-            report=report,
-        )
+        if client is not None:
+            from .cluster import run as run_on_cluster
+
+            result = run_on_cluster(
+                todo,
+                settings,
+                client,
+                progress=advance if bar is not None else None,
+                report=report,
+            )
+        else:
+            result = run(
+                todo,
+                settings,
+                workers=workers,
+                progress=advance if bar is not None else None,
+                report=report,
+            )
     finally:
         if bar is not None:
             bar.close()
@@ -416,6 +467,12 @@ def _require_xml(path: str, xml_formats: tuple[str, ...]) -> None:
     help="Check XML files against this RELAX NG (.rng) or XML Schema (.xsd) file instead of "
     "archmeta's own (e.g. the official tei_all.rng).",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Check the files on a Dask cluster: a dask.distributed scheduler (tcp://host:8786), "
+    "or local:N worker processes started here (needs archmeta[dask]; docs/cluster.md).",
+)
 def validate(
     paths: tuple[str, ...],
     from_format: str | None,
@@ -423,17 +480,15 @@ def validate(
     report_format: str,
     max_size: str | None,
     schema_file: str | None,
+    scheduler: str | None,
 ) -> None:
     """Check records in files and folders (recursively, by extension; '-' is stdin).
 
     Prints one line per problem, FILE:LINE:COL: severity: message [rule] (or FILE#/pointer).
     Exit status: 0 no error (warnings allowed), 1 some error, 2 usage error.
     """
-    import json
-
     from .formats import get_format
-    from .validation import Report, load_profile
-    from .validation import validate as check
+    from .validation import load_profile
 
     try:
         max_bytes = _max_bytes(max_size)
@@ -448,42 +503,84 @@ def validate(
             raise UsageError(f"--schema applies to XML formats ({', '.join(_schema_formats())})")
         targets = _validation_targets(paths, from_format, xml_only=schema_file is not None)
         reports: list[Report] = []
-        for target in targets:
-            if isinstance(target, tuple):
-                from .errors import Issue
+        with contextlib.ExitStack() as stack:
+            files = [t for t in targets if isinstance(t, str) and t != "-"]
+            remote: Iterator[Report] | None = None
+            if scheduler is not None and files:
+                from .cluster import connect
+                from .cluster import validate as check_on_cluster
 
-                folder, reason = target
-                issue = Issue(f"cannot list the folder ({reason})", "unreadable", source=folder)
-                report = Report(folder, None, [issue], prof.name)
-            elif target == "-":
-                report = check(
-                    _read_stdin(max_bytes),
-                    from_format,
-                    prof,
-                    name="<stdin>",
-                    max_bytes=max_bytes,
-                    schema=schema_file,
+                client = stack.enter_context(connect(scheduler))
+                remote = stack.enter_context(
+                    contextlib.closing(
+                        check_on_cluster(files, client, from_format, prof, max_bytes, schema_file)
+                    )
                 )
-            else:
-                report = check(
-                    Path(target),
-                    from_format,
-                    prof,
-                    name=target,
-                    max_bytes=max_bytes,
-                    schema=schema_file,
-                )
-            reports.append(report)
-            if report_format == "text":
-                for line in report.lines():
-                    click.echo(line)
+            _validate_targets(
+                targets, remote, from_format, prof, max_bytes, schema_file, report_format, reports
+            )
     except UsageError as exc:
         _usage_error(exc)
+    _print_validation(reports, report_format, prof.name)
+
+
+def _validate_targets(
+    targets: list[str | tuple[str, str]],
+    remote: Iterator[Report] | None,
+    from_format: str | None,
+    prof: Profile,
+    max_bytes: int,
+    schema_file: str | None,
+    report_format: str,
+    reports: list[Report],
+) -> None:
+    """Check each target in order (files on the cluster when ``remote`` gives their reports,
+    in the same order), printing each report's lines as text reports go."""
+    from .validation import Report
+    from .validation import validate as check
+
+    for target in targets:
+        if isinstance(target, tuple):
+            from .errors import Issue
+
+            folder, reason = target
+            issue = Issue(f"cannot list the folder ({reason})", "unreadable", source=folder)
+            report = Report(folder, None, [issue], prof.name)
+        elif target == "-":
+            report = check(
+                _read_stdin(max_bytes),
+                from_format,
+                prof,
+                name="<stdin>",
+                max_bytes=max_bytes,
+                schema=schema_file,
+            )
+        elif remote is not None:
+            report = next(remote)
+        else:
+            report = check(
+                Path(target),
+                from_format,
+                prof,
+                name=target,
+                max_bytes=max_bytes,
+                schema=schema_file,
+            )
+        reports.append(report)
+        if report_format == "text":
+            for line in report.lines():
+                click.echo(line)
+
+
+def _print_validation(reports: list[Report], report_format: str, profile: str | None) -> None:
+    """The JSON report (``--report json``), and the exit status."""
+    import json
+
     failed = any(not r.ok for r in reports)
     if report_format == "json":
         document = {
             "valid": not failed,
-            "profile": prof.name,
+            "profile": profile,
             "summary": {
                 "files": len(reports),
                 "invalid": sum(1 for r in reports if not r.ok),
