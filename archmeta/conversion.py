@@ -27,6 +27,7 @@ from .errors import ArchmetaError, Issue, UnreadableError, UsageError
 
 if TYPE_CHECKING:
     from .formats.codec import Codec, CollectionItem
+    from .model import ArchivalRecord
 
 __all__ = [
     "EXISTS",
@@ -62,6 +63,8 @@ class Settings:
     out_dir: str | None = None
     #: Seconds one record may take (0: no limit); a record over it fails with ``timeout``.
     timeout: float = 0
+    #: Options of the target codec (:meth:`Codec.with_options`), as (name, value) pairs.
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,12 +205,22 @@ def output_name(identifier: str | None, stem: str, number: int) -> str:
     return safe_name(identifier) if identifier else f"{stem}-{number:05d}"
 
 
+#: What a codec writes for one record: a document, or a folder's files by relative path.
+Output = str | Mapping[str, bytes]
+
+
+def render(target: Codec, record: ArchivalRecord) -> Output:
+    """The output of ``record`` in ``target``: a document, or a folder's files."""
+    return target.write_files(record) if target.writes_folders else target.write(record)
+
+
 class Sink(ABC):
     """Where the outputs of one input go."""
 
     @abstractmethod
-    def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
-        """Write the output of the input's record at 1-based position ``number``."""
+    def put(self, number: int, text: Output, where: str, outcome: Outcome) -> None:
+        """Write the output of the input's record at 1-based position ``number``: a document,
+        or the files of a folder (a package item, see :attr:`Codec.writes_folders`)."""
 
     def close(self, outcome: Outcome) -> None:  # noqa: B027 - most sinks have nothing to do
         """Called once the input is done (and only when it ended without error)."""
@@ -233,7 +246,7 @@ class PlannedSink(Sink):
         self.written = written  # outputs this run wrote already (a worker died after them)
         self.made: set[Path] = set()
 
-    def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
+    def put(self, number: int, text: Output, where: str, outcome: Outcome) -> None:
         from .formats import _io
 
         planned = self.plan.get(number)
@@ -259,7 +272,10 @@ class PlannedSink(Sink):
             if not self.settings.force and output.exists():
                 outcome.skip(str(output), EXISTS)
                 return
-            _io.write_atomic(output, text.encode("utf-8"), fsync=self.settings.fsync)
+            if isinstance(text, str):
+                _io.write_atomic(output, text.encode("utf-8"), fsync=self.settings.fsync)
+            else:
+                _io.write_folder_atomic(output, text, fsync=self.settings.fsync)
         except OSError as exc:
             outcome.fail([_write_failure(output, exc)], where)
             return
@@ -288,7 +304,11 @@ class FileSink(Sink):
         self.stdout = stdout
         self.pending: str | None = None
 
-    def put(self, number: int, text: str, where: str, outcome: Outcome) -> None:
+    def put(self, number: int, text: Output, where: str, outcome: Outcome) -> None:
+        if not isinstance(text, str):
+            raise OutputUsageError(
+                f"{self.name}: the target format writes a folder per record; use --out DIR"
+            )
         if self.pending is not None:
             how = "save it to a file and convert that" if self.name == "<stdin>" else "convert it"
             raise SeveralRecords(
@@ -365,7 +385,7 @@ def convert_input(
 
     outcome = Outcome(name)
     try:
-        target = get_format(settings.to_format)
+        target = get_format(settings.to_format).with_options(dict(settings.options))
         opened = open_source(
             source,
             name=name,
@@ -380,7 +400,7 @@ def convert_input(
                 if decoded.usable is None:
                     outcome.fail(decoded.issues, name)
                     return outcome
-                text = target.write(decoded.usable)
+                text = render(target, decoded.usable)
             sink.put(1, text, name, outcome)
         else:
             items = _items(opened.codec, opened.data, opened.path, name, numbers)
@@ -443,7 +463,7 @@ def _convert_items(
         else:
             try:
                 with time_limit(timeout, "the record"):
-                    text = target.write(item.record)
+                    text = render(target, item.record)
                 sink.put(number, text, where, outcome)
             except OutputUsageError:
                 raise

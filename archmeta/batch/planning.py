@@ -214,7 +214,9 @@ def _inputs(
     for item in inputs:
         if item == "-":
             raise UsageError("'-' (standard input) converts one record: use -o, not --out")
-        if os.path.isdir(item):
+        if os.path.isdir(item) and is_package(item, from_format):
+            pairs.append((item, os.path.basename(os.path.normpath(item))))
+        elif os.path.isdir(item):
             unreadable: list[tuple[str, str]] = []
             found = _walk(item, extensions, None, unreadable, passed_over, loose)
             for folder_path, reason in unreadable:
@@ -229,12 +231,20 @@ def _inputs(
     return pairs
 
 
+def is_package(path: str, from_format: str | None) -> bool:
+    """Whether ``path`` is a folder that the input format reads as one container (a
+    repository package: see ``Codec.reads_folders``)."""
+    from ..formats import get_format
+
+    return bool(from_format) and os.path.isdir(path) and get_format(from_format).reads_folders
+
+
 def _not_regular(path: str) -> str | None:
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return None  # reported by the conversion, which reads it
-    if stat.S_ISREG(mode):
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):  # a folder here is a package
         return None
     kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
     return f"not a regular file ({kind}): not read, as reading it could wait forever"
@@ -257,8 +267,12 @@ def _scan(path: str, from_format: str | None) -> list[tuple[int, str | None, boo
     from ..sources import read_head
 
     try:
-        head = read_head(path)
+        folder = is_package(path, from_format)
+        head = b"" if folder else read_head(path)
         codec = get_format(from_format) if from_format else detect_format(path, head)
+        if folder:
+            return [(item.number, item.oai_identifier, False) for item in codec.iter_records(
+                path, path, headers_only=True)]
         if not codec.is_container(head):
             return None
         found: list[tuple[int, str | None, bool]] = []

@@ -141,3 +141,16 @@ def render_markdown(table: MappingTable | None = None) -> str:
 
 MAPPING = MappingTable(COLUMNS, ROWS)
 """The mapping of every built-in format."""
+
+
+# The repository packages' columns (archmeta/mapping/_packages.py).
+def _add_package_columns() -> None:
+    from ._packages import PACKAGE_CELLS, PACKAGE_COLUMNS
+
+    for index, column in enumerate(PACKAGE_COLUMNS):
+        MAPPING.add_column(
+            column, {name: cells[index] for name, cells in PACKAGE_CELLS.items()}
+        )
+
+
+_add_package_columns()
