@@ -25,6 +25,11 @@ _SINGLE = frozenset(
 )
 
 
+def single_fields() -> frozenset[str]:
+    """The fields of the model that hold one value (not a list)."""
+    return _SINGLE
+
+
 def language_value(language: Language) -> str:
     """A language as one value: its name when the name gives its code, else ``Name (code)``."""
     from ..languages import resolve_language

@@ -158,7 +158,7 @@ PACKAGE_CELLS: dict[str, tuple[PackageCell | None, PackageCell | None, str]] = {
         _saf("`dc.identifier.other`", "dc.identifier.other",
              reads=("dc.identifier.isbn", "dc.identifier.issn", "dc.identifier.doi",
                     "dc.identifier.govdoc", "dc.identifier.ismn", "dc.identifier.sici",
-                    "dc.identifier.scopus", "dc.identifier")),
+                    "dc.identifier.scopus")),
         _om("dcterms:identifier", "`dcterms:identifier` (after the first)", shared=True),
         "SAF: other identifiers. Omeka: after the record's own, so with no `identifier` the "
         "first of them comes back as it.",
