@@ -15,7 +15,10 @@ import click
 from .errors import UsageError
 
 if TYPE_CHECKING:
-    from .batch import Outcome, Settings
+    from collections.abc import Callable
+
+    from .batch import BatchResult, Outcome, Settings
+    from .batch.planning import Plan
 
 
 _SIZE_HELP = "Refuse inputs larger than SIZE (e.g. 64M, 500k, 1G; 0: no limit). Default: 64M."
@@ -193,8 +196,17 @@ def _convert_one(
 
 
 def _convert_batch(
-    inputs: tuple[str, ...], settings: Settings, out_dir: str, jobs: int | None, quiet: bool
+    inputs: tuple[str, ...],
+    settings: Settings,
+    out_dir: str,
+    jobs: int | None,
+    quiet: bool,
+    adjust: Callable[[Plan], Plan] | None = None,
+    finish: Callable[[Plan, BatchResult], None] | None = None,
 ) -> None:
+    """Plan and run a batch, report as it goes, print the summary and exit. ``adjust``
+    changes the plan before it runs (package item numbering), ``finish`` is called after the
+    run, before the summary (joining one-record outputs into one file)."""
     import signal
 
     from .batch import available_cores, plan, run
@@ -202,6 +214,8 @@ def _convert_batch(
 
     workers = jobs or available_cores()
     todo = plan(inputs, settings.to_format, out_dir, settings.from_format, parts=workers)
+    if adjust is not None:
+        todo = adjust(todo)
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -244,6 +258,8 @@ def _convert_batch(
     finally:
         if bar is not None:
             bar.close()
+    if finish is not None:
+        finish(todo, result)
     if existing:
         click.echo(
             f"archmeta: skipped {existing:,} existing output(s) (use --force to overwrite them)",
@@ -452,6 +468,14 @@ from .oai.commands import serve_command as _serve_command  # noqa: E402
 main.add_command(_harvest_command)
 main.add_command(_serve_command)
 # --- end OAI-PMH -------------------------------------------------------------------------------
+
+# --- Repository packages: archmeta export / archmeta import (archmeta/packages_cli.py) -------
+from .packages_cli import export_command as _export_command  # noqa: E402
+from .packages_cli import import_command as _import_command  # noqa: E402
+
+main.add_command(_export_command)
+main.add_command(_import_command)
+# --- end repository packages -------------------------------------------------------------------
 
 
 if __name__ == "__main__":  # pragma: no cover

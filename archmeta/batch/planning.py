@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..conversion import output_name
@@ -372,3 +372,31 @@ def _jobs_of(item: _Planned, owners: dict[str, list[str]], parts: int) -> list[J
         Job(item.input, item.output, records=chunk, last=index == len(chunks) - 1)
         for index, chunk in enumerate(chunks)
     ]
+
+
+def numbered(todo: Plan, out_dir: str | os.PathLike[str], stem: str, extension: str) -> Plan:
+    """The plan with every record's output renamed ``<out_dir>/<stem><n><extension>``, ``n``
+    counting the records of the whole run from 1 in plan order (six digits): the numbering of
+    a package's items (``item_000001``), the same on every run of the same inputs. Outputs no
+    longer depend on identifiers, so no two records conflict."""
+    out = os.fspath(out_dir)
+    count = 0
+
+    def name() -> str:
+        nonlocal count
+        count += 1
+        return os.path.join(out, f"{stem}{count:06d}{extension}")
+
+    jobs: list[Job] = []
+    for job in todo:
+        if job.skip or job.error:
+            jobs.append(job)
+        elif job.records is None:
+            jobs.append(replace(job, output=name(), conflict=None))
+        else:
+            records = tuple(
+                replace(r, output=name() if r.output else "", conflict=None)
+                for r in job.records
+            )
+            jobs.append(replace(job, records=records))
+    return Plan(jobs, todo.passed_over)
