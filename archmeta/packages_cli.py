@@ -35,12 +35,22 @@ ITEM_STEM = "item_"
 
 _COMMON = [
     click.option("--force", is_flag=True, help="Overwrite existing outputs (otherwise skipped)."),
-    click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-                 help="Parallel worker processes (default: the number of cores)."),
+    click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Parallel worker processes (default: the number of cores).",
+    ),
     click.option("-q", "--quiet", is_flag=True, help="No progress bar and no skip notes."),
     click.option("--max-size", metavar="SIZE", help="Refuse inputs larger than SIZE (64M)."),
-    click.option("--timeout", type=click.FloatRange(min=0), default=0, metavar="SECONDS",
-                 help="Fail a record that takes longer than SECONDS [timeout] and go on."),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=0),
+        default=0,
+        metavar="SECONDS",
+        help="Fail a record that takes longer than SECONDS [timeout] and go on.",
+    ),
 ]
 
 
@@ -52,22 +62,43 @@ def _common(function: click.decorators.FC) -> click.decorators.FC:
 
 @click.command("export")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("--to", "to_format", required=True, metavar="FMT",
-              help="The package format: dspace-saf or omeka-csv.")
+@click.option(
+    "--to",
+    "to_format",
+    required=True,
+    metavar="FMT",
+    help="The package format: dspace-saf or omeka-csv.",
+)
 @click.option("--from", "from_format", metavar="FMT", help="Input format (default: detected).")
 @click.option("--out", "out_dir", metavar="DIR", help="The package folder (dspace-saf).")
 @click.option("-o", "--output", metavar="FILE", help="The package file (omeka-csv).")
-@click.option("--collection", metavar="HANDLE", multiple=True,
-              help="dspace-saf: a collection handle for each item's collections file "
-              "(repeat it; the first owns the items).")
-@click.option("--media", metavar="PREFIX",
-              help="omeka-csv: a URL or sideload folder for the media column (the record's "
-              "TEI file name is added to it).")
+@click.option(
+    "--collection",
+    metavar="HANDLE",
+    multiple=True,
+    help="dspace-saf: a collection handle for each item's collections file "
+    "(repeat it; the first owns the items).",
+)
+@click.option(
+    "--media",
+    metavar="PREFIX",
+    help="omeka-csv: a URL or sideload folder for the media column (the record's "
+    "TEI file name is added to it).",
+)
 @_common
 def export_command(
-    inputs: tuple[str, ...], to_format: str, from_format: str | None, out_dir: str | None,
-    output: str | None, collection: tuple[str, ...], media: str | None, force: bool,
-    jobs: int | None, quiet: bool, max_size: str | None, timeout: float,
+    inputs: tuple[str, ...],
+    to_format: str,
+    from_format: str | None,
+    out_dir: str | None,
+    output: str | None,
+    collection: tuple[str, ...],
+    media: str | None,
+    force: bool,
+    jobs: int | None,
+    quiet: bool,
+    max_size: str | None,
+    timeout: float,
 ) -> None:
     """Export records (files, folders, OAI-PMH harvests) as a repository package.
 
@@ -89,8 +120,14 @@ def export_command(
         if media:
             options.append(("media", media))
         target.with_options(dict(options))  # an option the format does not take: refused now
-        settings = Settings(to_format, from_format, force, _max_bytes(max_size),
-                            timeout=timeout, options=tuple(options))
+        settings = Settings(
+            to_format,
+            from_format,
+            force,
+            _max_bytes(max_size),
+            timeout=timeout,
+            options=tuple(options),
+        )
         if target.writes_folders:
             if out_dir is None or output is not None:
                 raise UsageError(f"{to_format} writes a folder per record: name it with --out DIR")
@@ -149,8 +186,11 @@ def _export_joined(
     path = Path(output)
     _check_output_file(path, output, "", settings.force)
     target = get_format(settings.to_format).with_options(dict(settings.options))
-    parts = tempfile.mkdtemp(prefix=_io.temporary_prefix(path.name), suffix=".dir",
-                             dir=path.parent if str(path.parent) else ".")
+    parts = tempfile.mkdtemp(
+        prefix=_io.temporary_prefix(path.name),
+        suffix=".dir",
+        dir=path.parent if str(path.parent) else ".",
+    )
     settings = replace(settings, out_dir=parts, force=True)
 
     def finish(todo: Plan, result: BatchResult) -> None:
@@ -169,23 +209,41 @@ def _export_joined(
             shutil.rmtree(parts, ignore_errors=True)
 
     try:
-        _convert_batch(inputs, settings, parts, jobs, quiet,
-                       adjust=lambda todo: numbered(todo, parts, "row_", target.extension),
-                       finish=finish)
+        _convert_batch(
+            inputs,
+            settings,
+            parts,
+            jobs,
+            quiet,
+            adjust=lambda todo: numbered(todo, parts, "row_", target.extension),
+            finish=finish,
+        )
     finally:
         shutil.rmtree(parts, ignore_errors=True)
 
 
 @click.command("import")
 @click.argument("inputs", nargs=-1, required=True, metavar="PACKAGE...")
-@click.option("--from", "from_format", required=True, metavar="FMT",
-              help="The package format: dspace-saf (a folder) or omeka-csv (a file).")
+@click.option(
+    "--from",
+    "from_format",
+    required=True,
+    metavar="FMT",
+    help="The package format: dspace-saf (a folder) or omeka-csv (a file).",
+)
 @click.option("--to", "to_format", required=True, metavar="FMT", help="Output format.")
 @click.option("--out", "out_dir", required=True, metavar="DIR", help="Output folder.")
 @_common
 def import_command(
-    inputs: tuple[str, ...], from_format: str, to_format: str, out_dir: str, force: bool,
-    jobs: int | None, quiet: bool, max_size: str | None, timeout: float,
+    inputs: tuple[str, ...],
+    from_format: str,
+    to_format: str,
+    out_dir: str,
+    force: bool,
+    jobs: int | None,
+    quiet: bool,
+    max_size: str | None,
+    timeout: float,
 ) -> None:
     """Read repository packages back: one output per record of each package.
 
@@ -199,8 +257,9 @@ def import_command(
     from .cli import _convert_batch, _max_bytes, _usage_error
 
     try:
-        settings = Settings(to_format, from_format, force, _max_bytes(max_size),
-                            out_dir=out_dir, timeout=timeout)
+        settings = Settings(
+            to_format, from_format, force, _max_bytes(max_size), out_dir=out_dir, timeout=timeout
+        )
         _convert_batch(inputs, settings, out_dir, jobs, quiet)
     except UsageError as exc:
         _usage_error(exc)

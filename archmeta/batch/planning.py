@@ -236,7 +236,9 @@ def is_package(path: str, from_format: str | None) -> bool:
     repository package: see ``Codec.reads_folders``)."""
     from ..formats import get_format
 
-    return bool(from_format) and os.path.isdir(path) and get_format(from_format).reads_folders
+    if not from_format or not os.path.isdir(path):
+        return False
+    return get_format(from_format).reads_folders
 
 
 def _not_regular(path: str) -> str | None:
@@ -271,8 +273,10 @@ def _scan(path: str, from_format: str | None) -> list[tuple[int, str | None, boo
         head = b"" if folder else read_head(path)
         codec = get_format(from_format) if from_format else detect_format(path, head)
         if folder:
-            return [(item.number, item.oai_identifier, False) for item in codec.iter_records(
-                path, path, headers_only=True)]
+            return [
+                (item.number, item.oai_identifier, False)
+                for item in codec.iter_records(path, path, headers_only=True)
+            ]
         if not codec.is_container(head):
             return None
         found: list[tuple[int, str | None, bool]] = []
@@ -395,8 +399,7 @@ def numbered(todo: Plan, out_dir: str | os.PathLike[str], stem: str, extension: 
             jobs.append(replace(job, output=name(), conflict=None))
         else:
             records = tuple(
-                replace(r, output=name() if r.output else "", conflict=None)
-                for r in job.records
+                replace(r, output=name() if r.output else "", conflict=None) for r in job.records
             )
             jobs.append(replace(job, records=records))
     return Plan(jobs, todo.passed_over)

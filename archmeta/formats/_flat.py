@@ -111,11 +111,11 @@ def unflatten(pairs: Iterable[tuple[str, str]], column: str) -> Unflattened:
             else:
                 dates[key] = value
             continue
-        name = written.get(key) or read.get(key)
-        if name is None:
+        field_name = written.get(key) or read.get(key)
+        if field_name is None:
             out.unknown.append(position)
             continue
-        values.setdefault(name, []).append(value)
+        values.setdefault(field_name, []).append(value)
     _shared_identifiers(table, values)
     for name, found in values.items():
         if name in ("languages", "original_languages"):

@@ -210,7 +210,8 @@ def write_folder_atomic(path: Path, files: Mapping[str, bytes], fsync: bool = Tr
             os.chmod(target, 0o666 & ~_umask())
         old: Path | None = None
         if path.exists() or path.is_symlink():
-            old = Path(tempfile.mkdtemp(prefix=temporary_prefix(path.name), suffix=".old", dir=parent))
+            prefix = temporary_prefix(path.name)
+            old = Path(tempfile.mkdtemp(prefix=prefix, suffix=".old", dir=parent))
             os.replace(path, old / "item")
         os.replace(tmp, path)
         if old is not None:

@@ -73,9 +73,12 @@ MULTIVALUED = _multivalued()
 
 # Labels of the properties archmeta writes, for headers in CSV Import's other styles.
 _LABELS = {
-    "alternative": "Alternative Title", "bibliographicCitation": "Bibliographic Citation",
-    "tableOfContents": "Table Of Contents", "isPartOf": "Is Part Of",
-    "spatial": "Spatial Coverage", "created": "Date Created",
+    "alternative": "Alternative Title",
+    "bibliographicCitation": "Bibliographic Citation",
+    "tableOfContents": "Table Of Contents",
+    "isPartOf": "Is Part Of",
+    "spatial": "Spatial Coverage",
+    "created": "Date Created",
 }
 _VOCABULARIES = {"dcterms": "Dublin Core", "bibo": "Bibliographic Ontology"}
 
@@ -115,8 +118,12 @@ def _rows(data: str | bytes, source: str | None, issues: list[Issue]) -> Iterato
     text = decode_text(data, source).lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
-                        skipinitialspace=delimiter == ",", strict=False)
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        skipinitialspace=delimiter == ",",
+        strict=False,
+    )
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -131,8 +138,16 @@ def _rows(data: str | bytes, source: str | None, issues: list[Issue]) -> Iterato
         column = known.get(_clean_header(name))
         if column is None or column in columns:
             why = "a second column for" if column else "a column archmeta has no field for"
-            issues.append(Issue(f"{name.strip()!r} is {why}; not read", rule="unknown-element",
-                                severity="warning", line=1, column=index, source=source))
+            issues.append(
+                Issue(
+                    f"{name.strip()!r} is {why}; not read",
+                    rule="unknown-element",
+                    severity="warning",
+                    line=1,
+                    column=index,
+                    source=source,
+                )
+            )
             column = None
         columns.append(column)
     line, number = 1, 0
@@ -142,9 +157,16 @@ def _rows(data: str | bytes, source: str | None, issues: list[Issue]) -> Iterato
             continue  # blank rows are skipped, as CSV Import does
         number += 1
         if len(cells) != len(columns):
-            issues.append(Issue(f"row {number} has {len(cells)} cells, the header "
-                                f"{len(columns)}", rule="value-missing", severity="warning",
-                                line=start, column=1, source=source))
+            issues.append(
+                Issue(
+                    f"row {number} has {len(cells)} cells, the header {len(columns)}",
+                    rule="value-missing",
+                    severity="warning",
+                    line=start,
+                    column=1,
+                    source=source,
+                )
+            )
         row: dict[str, list[str]] = {}
         for column, cell in zip(columns, cells, strict=False):
             if column is None or not cell.strip():
@@ -155,14 +177,23 @@ def _rows(data: str | bytes, source: str | None, issues: list[Issue]) -> Iterato
 
 
 def _record(row: Row, source: str | None) -> tuple[ArchivalRecord | None, list[Issue]]:
-    pairs = [(column, value) for column, values in row.cells.items() for value in values
-             if column not in (MEDIA, ITEM_SET)]
+    pairs = [
+        (column, value)
+        for column, values in row.cells.items()
+        for value in values
+        if column not in (MEDIA, ITEM_SET)
+    ]
     result = _flat.unflatten(pairs, OMEKA)
     if "collections" not in result.fields and ITEM_SET in row.cells:
         result.fields["collections"] = row.cells[ITEM_SET]
     issues = [
-        Issue(f"a second value of a one-value field is not kept ({extra[:60]!r})",
-              rule="unknown-element", severity="warning", line=row.line, source=source)
+        Issue(
+            f"a second value of a one-value field is not kept ({extra[:60]!r})",
+            rule="unknown-element",
+            severity="warning",
+            line=row.line,
+            source=source,
+        )
         for extra in result.extra
     ]
     try:
@@ -187,8 +218,11 @@ class OmekaCsvCodec(Codec):
         self.media = media
 
     def sniff(self, head: bytes) -> int:
-        first = head.split(b"\n", 1)[0]
-        return 30 if re.search(rb"(?i)\bdcterms:\s*title\b", first) else 0
+        first = head.split(b"\n", 1)[0].strip()
+        # A header row: cells separated by commas or TABs, one of them a dcterms:title.
+        cells = re.split(rb"[,\t]", first)
+        titled = any(re.fullmatch(rb'(?i)\s*"?dcterms:\s*title"?\s*', c) for c in cells)
+        return 30 if titled and len(cells) > 1 else 0
 
     def read(self, data: str | bytes, source: str | None = None) -> Decoded:
         issues: list[Issue] = []
@@ -197,8 +231,12 @@ class OmekaCsvCodec(Codec):
         except ArchmetaError as exc:
             return failed(exc)
         if len(rows) != 1:
-            error = ParseError(f"the file holds {len(rows)} records, not one; convert it "
-                               "with --out DIR", source=source, line=1, rule="parse")
+            error = ParseError(
+                f"the file holds {len(rows)} records, not one; convert it with --out DIR",
+                source=source,
+                line=1,
+                rule="parse",
+            )
             return Decoded(None, issues + list(error.issues), error=error)
         record, more = _record(rows[0], source)
         issues += more
@@ -256,8 +294,9 @@ class OmekaCsvCodec(Codec):
         numbers: Container[int] | None = None,
         headers_only: bool = False,
     ) -> Iterator[CollectionItem]:
-        name = source_name or (os.fspath(source) if isinstance(source, (str, os.PathLike))
-                               else None)
+        name = source_name or (
+            os.fspath(source) if isinstance(source, (str, os.PathLike)) else None
+        )
         if isinstance(source, (str, os.PathLike)):
             with open(source, "rb") as handle:
                 data = handle.read()
@@ -267,7 +306,8 @@ class OmekaCsvCodec(Codec):
         rows = _rows(data, name, issues)
         first = True
         for row in rows:
-            identifier = (row.cells.get("dcterms:identifier") or [None])[0]
+            found = row.cells.get("dcterms:identifier")
+            identifier = found[0] if found else None
             item = CollectionItem(identifier, None, number=row.number, line=row.line)
             if not headers_only and (numbers is None or row.number in numbers):
                 item.record, item.issues = _record(row, name)

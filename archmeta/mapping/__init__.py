@@ -148,9 +148,10 @@ def _add_package_columns() -> None:
     from ._packages import PACKAGE_CELLS, PACKAGE_COLUMNS
 
     for index, column in enumerate(PACKAGE_COLUMNS):
-        MAPPING.add_column(
-            column, {name: cells[index] for name, cells in PACKAGE_CELLS.items()}
-        )
+        cells: dict[str, Cell | None] = {}
+        for name, (saf, omeka, _why) in PACKAGE_CELLS.items():
+            cells[name] = (saf, omeka)[index]
+        MAPPING.add_column(column, cells)
 
 
 _add_package_columns()

@@ -55,14 +55,24 @@ PACKAGE_CELLS: dict[str, tuple[PackageCell | None, PackageCell | None, str]] = {
         "(installed by default) has `uri`.",
     ),
     "date": (
-        _saf("`dc.date` (the text) and `dc.date.created` (the EDTF value)", "dc.date",
-             "dc.date.created", reads=("dc.date.issued",)),
-        PackageCell("`dcterms:date` (the text) and `dcterms:created` (the EDTF value)",
-                    keys=("dcterms:date", "dcterms:created")),
+        _saf(
+            "`dc.date` (the text) and `dc.date.created` (the EDTF value)",
+            "dc.date",
+            "dc.date.created",
+            reads=("dc.date.issued",),
+        ),
+        PackageCell(
+            "`dcterms:date` (the text) and `dcterms:created` (the EDTF value)",
+            keys=("dcterms:date", "dcterms:created"),
+        ),
         "The text as written where the registry allows free text, the normalised value as "
         "the creation date; `date.issued` of other packages is read when there is no `date`.",
     ),
-    "title": (_saf("`dc.title`", "dc.title", reads=("dcterms.title",)), _om("dcterms:title"), "The one title."),
+    "title": (
+        _saf("`dc.title`", "dc.title", reads=("dcterms.title",)),
+        _om("dcterms:title"),
+        "The one title.",
+    ),
     "alternative_titles": (
         _saf("`dc.title.alternative`", "dc.title.alternative", reads=("dcterms.alternative",)),
         _om("dcterms:alternative"),
@@ -84,8 +94,7 @@ PACKAGE_CELLS: dict[str, tuple[PackageCell | None, PackageCell | None, str]] = {
         "BIBO has `translator`.",
     ),
     "summary": (
-        _saf("`dc.description.abstract`", "dc.description.abstract",
-             reads=("dcterms.abstract",)),
+        _saf("`dc.description.abstract`", "dc.description.abstract", reads=("dcterms.abstract",)),
         _om("dcterms:abstract"),
         "The abstract.",
     ),
@@ -102,8 +111,7 @@ PACKAGE_CELLS: dict[str, tuple[PackageCell | None, PackageCell | None, str]] = {
     "funders": (
         None,
         None,
-        "No funder element in either; SAF items get them back from the record's TEI "
-        "bitstream.",
+        "No funder element in either; SAF items get them back from the record's TEI bitstream.",
     ),
     "original_languages": (
         _saf("`dcterms.language` (`metadata_dcterms.xml`)", "dcterms.language"),
@@ -112,8 +120,7 @@ PACKAGE_CELLS: dict[str, tuple[PackageCell | None, PackageCell | None, str]] = {
         "DSpace's registries is `dcterms.language`. Omeka has one `dcterms:language` column.",
     ),
     "languages": (
-        _saf("`dc.language` (`Name`, or `Name (code)`)", "dc.language",
-             reads=("dc.language.iso",)),
+        _saf("`dc.language` (`Name`, or `Name (code)`)", "dc.language", reads=("dc.language.iso",)),
         _om("dcterms:language", "`dcterms:language` (`Name`, or `Name (code)`)"),
         "The name as written, with the code in brackets when the name does not give it; a "
         "code in `language.iso` of other packages is read too.",
@@ -129,15 +136,20 @@ PACKAGE_CELLS: dict[str, tuple[PackageCell | None, PackageCell | None, str]] = {
         "`contributor.author` of DSpace's own submissions is read as a creator too.",
     ),
     "contributors": (
-        _saf("`dc.contributor`", "dc.contributor",
-             reads=("dc.contributor.editor", "dc.contributor.illustrator",
-                    "dc.contributor.advisor")),
+        _saf(
+            "`dc.contributor`",
+            "dc.contributor",
+            reads=("dc.contributor.editor", "dc.contributor.illustrator", "dc.contributor.advisor"),
+        ),
         _om("dcterms:contributor"),
         "Unqualified contributors; DSpace's other roles are read as contributors.",
     ),
     "subjects": (
-        _saf("`dc.subject`", "dc.subject",
-             reads=("dc.subject.lcsh", "dc.subject.other", "dc.subject.mesh")),
+        _saf(
+            "`dc.subject`",
+            "dc.subject",
+            reads=("dc.subject.lcsh", "dc.subject.other", "dc.subject.mesh"),
+        ),
         _om("dcterms:subject"),
         "Subject headings of any scheme are subjects.",
     ),
@@ -155,10 +167,19 @@ PACKAGE_CELLS: dict[str, tuple[PackageCell | None, PackageCell | None, str]] = {
         "an item set) is the importer's choice.",
     ),
     "identifiers": (
-        _saf("`dc.identifier.other`", "dc.identifier.other",
-             reads=("dc.identifier.isbn", "dc.identifier.issn", "dc.identifier.doi",
-                    "dc.identifier.govdoc", "dc.identifier.ismn", "dc.identifier.sici",
-                    "dc.identifier.scopus")),
+        _saf(
+            "`dc.identifier.other`",
+            "dc.identifier.other",
+            reads=(
+                "dc.identifier.isbn",
+                "dc.identifier.issn",
+                "dc.identifier.doi",
+                "dc.identifier.govdoc",
+                "dc.identifier.ismn",
+                "dc.identifier.sici",
+                "dc.identifier.scopus",
+            ),
+        ),
         _om("dcterms:identifier", "`dcterms:identifier` (after the first)", shared=True),
         "SAF: other identifiers. Omeka: after the record's own, so with no `identifier` the "
         "first of them comes back as it.",

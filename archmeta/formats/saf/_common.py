@@ -8,5 +8,3 @@ COLUMN = SAF
 #: The bitstreams archmeta writes into every item: the record by its own text and TEI codecs.
 TEXT_FILE = "record.txt"
 TEI_FILE = "record.tei.xml"
-#: Files of an item folder that DSpace itself reads (anything else is a bitstream).
-CONTROL_FILES = frozenset({"contents", "collections", "handle", "relationships"})

@@ -20,7 +20,7 @@ from ...errors import ArchmetaError, Issue, pydantic_issues
 from ...model import ArchivalRecord
 from .._flat import unflatten
 from ..codec import CollectionItem, Decoded, failed
-from ._common import COLUMN, CONTROL_FILES
+from ._common import COLUMN
 
 _METADATA_FILE = re.compile(r"^metadata_.*\.xml$")  # DSpace's own pattern (any character)
 
@@ -49,8 +49,12 @@ def read_metadata(data: str | bytes, source: str | None, into: Pairs) -> None:
     root = parse_xml(data, source)
     if root.tag != "dublin_core":
         into.issues.append(
-            Issue(f"the root element is <{root.tag}>, not <dublin_core>", rule="unknown-element",
-                  line=root.sourceline, source=source)
+            Issue(
+                f"the root element is <{root.tag!s}>, not <dublin_core>",
+                rule="unknown-element",
+                line=root.sourceline,
+                source=source,
+            )
         )
         return
     schema = (root.get("schema") or "").strip() or "dc"
@@ -59,8 +63,15 @@ def read_metadata(data: str | bytes, source: str | None, into: Pairs) -> None:
             continue  # a comment or processing instruction
         if child.tag != "dcvalue" or not child.get("element"):
             message = f"<{child.tag}> is not a <dcvalue element=...>; not kept"
-            into.issues.append(Issue(message, rule="unknown-element", severity="warning",
-                                     line=child.sourceline, source=source))
+            into.issues.append(
+                Issue(
+                    message,
+                    rule="unknown-element",
+                    severity="warning",
+                    line=child.sourceline,
+                    source=source,
+                )
+            )
             continue
         value = _value(child.text)
         if not value:
@@ -80,12 +91,24 @@ def record_of(found: Pairs, source: str | None) -> tuple[ArchivalRecord | None, 
     for position in result.unknown:
         key, value = found.pairs[position]
         where, line = found.places[position]
-        issues.append(Issue(f"{key} has no archmeta field; not kept ({value[:40]!r})",
-                            rule="unknown-element", severity="warning", line=line,
-                            source=where))
+        issues.append(
+            Issue(
+                f"{key} has no archmeta field; not kept ({value[:40]!r})",
+                rule="unknown-element",
+                severity="warning",
+                line=line,
+                source=where,
+            )
+        )
     for extra in result.extra:
-        issues.append(Issue(f"a second value of a one-value field is not kept ({extra[:60]!r})",
-                            rule="unknown-element", severity="warning", source=source))
+        issues.append(
+            Issue(
+                f"a second value of a one-value field is not kept ({extra[:60]!r})",
+                rule="unknown-element",
+                severity="warning",
+                source=source,
+            )
+        )
     try:
         return ArchivalRecord.model_validate(result.fields), issues
     except PydanticError as exc:
@@ -128,8 +151,9 @@ def read_item(folder: str) -> tuple[ArchivalRecord | None, list[Issue]]:
                 read_metadata(handle.read(), path, found)
         except FileNotFoundError:
             if name == "dublin_core.xml":
-                return None, [Issue("the item has no dublin_core.xml", rule="unreadable",
-                                    source=folder)]
+                return None, [
+                    Issue("the item has no dublin_core.xml", rule="unreadable", source=folder)
+                ]
         except OSError as exc:
             return None, [Issue(f"cannot read ({exc.strerror})", rule="unreadable", source=path)]
         except ArchmetaError as exc:
@@ -140,9 +164,14 @@ def read_item(folder: str) -> tuple[ArchivalRecord | None, list[Issue]]:
     listed = bitstreams(folder)
     for name in listed:
         if not os.path.isfile(os.path.join(folder, name)):
-            issues.append(Issue(f"the contents file lists {name!r}, which the item lacks",
-                                rule="unreadable", severity="warning",
-                                source=os.path.join(folder, "contents")))
+            issues.append(
+                Issue(
+                    f"the contents file lists {name!r}, which the item lacks",
+                    rule="unreadable",
+                    severity="warning",
+                    source=os.path.join(folder, "contents"),
+                )
+            )
     tei_file = next((n for n in listed if n.endswith(".tei.xml")), None)
     if tei_file is not None:
         record = _with_tei(record, os.path.join(folder, tei_file), issues)
@@ -159,11 +188,20 @@ def _with_tei(record: ArchivalRecord, path: str, issues: list[Issue]) -> Archiva
     except OSError:
         return record
     if decoded.usable is None:
-        issues.append(Issue("the TEI bitstream cannot be read; its text is not kept",
-                            rule="unreadable", severity="warning", source=path))
+        issues.append(
+            Issue(
+                "the TEI bitstream cannot be read; its text is not kept",
+                rule="unreadable",
+                severity="warning",
+                source=path,
+            )
+        )
         return record
-    unmapped = [name for name, cell in MAPPING.cells(COLUMN).items()
-                if cell is None or not getattr(cell, "keys", ())]
+    unmapped = [
+        name
+        for name, cell in MAPPING.cells(COLUMN).items()
+        if cell is None or not getattr(cell, "keys", ())
+    ]
     return record.model_copy(update={n: getattr(decoded.usable, n) for n in unmapped})
 
 
@@ -174,8 +212,11 @@ def _natural(name: str) -> list[object]:
 def item_folders(package: str) -> list[str]:
     """The item folders of a package, in DSpace's (natural) order; hidden ones (archmeta's
     temporary folders) are not items."""
-    names = [n for n in os.listdir(package)
-             if not n.startswith(".") and os.path.isdir(os.path.join(package, n))]
+    names = [
+        n
+        for n in os.listdir(package)
+        if not n.startswith(".") and os.path.isdir(os.path.join(package, n))
+    ]
     return sorted(names, key=_natural)
 
 
