@@ -83,7 +83,7 @@ class Unflattened:
 
     fields: dict[str, Any] = field(default_factory=dict)
     unknown: list[int] = field(default_factory=list)  # positions of pairs with no field
-    extra: list[str] = field(default_factory=list)  # "field: value" beyond a one-value field
+    extra: list[int] = field(default_factory=list)  # positions of values beyond a one-value field
 
 
 def unflatten(pairs: Iterable[tuple[str, str]], column: str) -> Unflattened:
@@ -101,13 +101,13 @@ def unflatten(pairs: Iterable[tuple[str, str]], column: str) -> Unflattened:
     date_cell = table.get("date")
     date_keys = date_cell.keys if date_cell else ()
     date_reads = date_cell.reads if date_cell else ()
-    values: dict[str, list[str]] = {}
+    values: dict[str, list[tuple[int, str]]] = {}
     dates: dict[str, str] = {}
     out = Unflattened()
     for position, (key, value) in enumerate(pairs):
         if key in date_keys or key in date_reads:
             if key in dates:
-                out.extra.append(f"date: {value}")
+                out.extra.append(position)
             else:
                 dates[key] = value
             continue
@@ -115,9 +115,10 @@ def unflatten(pairs: Iterable[tuple[str, str]], column: str) -> Unflattened:
         if field_name is None:
             out.unknown.append(position)
             continue
-        values.setdefault(field_name, []).append(value)
+        values.setdefault(field_name, []).append((position, value))
     _shared_identifiers(table, values)
-    for name, found in values.items():
+    for name, placed in values.items():
+        found = [value for _, value in placed]
         if name in ("languages", "original_languages"):
             out.fields[name] = [parse_language(v) for v in found]
         elif name == "url":  # further URIs (the handle DSpace adds) are other identifiers
@@ -125,7 +126,8 @@ def unflatten(pairs: Iterable[tuple[str, str]], column: str) -> Unflattened:
             out.fields["identifiers"] = found[1:] + out.fields.get("identifiers", [])
         elif name in _SINGLE:
             out.fields[name] = found[0]
-            out.extra.extend(f"{name}: {v}" for v in found[1:])
+            # a second value is reported, unless it repeats the first (a title in two schemas)
+            out.extra.extend(p for p, value in placed[1:] if value != found[0])
         else:
             out.fields[name] = found + out.fields.get(name, [])
     if date_cell is not None:
@@ -152,7 +154,9 @@ def _date(
     return {"text": text or dates[keys[1]], "edtf": edtf}
 
 
-def _shared_identifiers(table: Mapping[str, PackageCell], values: dict[str, list[str]]) -> None:
+def _shared_identifiers(
+    table: Mapping[str, PackageCell], values: dict[str, list[tuple[int, str]]]
+) -> None:
     """Where the record's identifier and the other identifiers share a key, the first value is
     the record's own."""
     cell = table.get("identifier")

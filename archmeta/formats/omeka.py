@@ -188,13 +188,14 @@ def _record(row: Row, source: str | None) -> tuple[ArchivalRecord | None, list[I
         result.fields["collections"] = row.cells[ITEM_SET]
     issues = [
         Issue(
-            f"a second value of a one-value field is not kept ({extra[:60]!r})",
+            f"{pairs[p][0]} holds a second value of a one-value field; not kept "
+            f"({pairs[p][1][:40]!r})",
             rule="unknown-element",
             severity="warning",
             line=row.line,
             source=source,
         )
-        for extra in result.extra
+        for p in result.extra
     ]
     try:
         return ArchivalRecord.model_validate(result.fields), issues

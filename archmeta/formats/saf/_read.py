@@ -100,14 +100,12 @@ def record_of(found: Pairs, source: str | None) -> tuple[ArchivalRecord | None, 
                 source=where,
             )
         )
-    for extra in result.extra:
+    for position in result.extra:
+        key, value = found.pairs[position]
+        where, line = found.places[position]
+        message = f"{key} holds a second value of a one-value field; not kept ({value[:40]!r})"
         issues.append(
-            Issue(
-                f"a second value of a one-value field is not kept ({extra[:60]!r})",
-                rule="unknown-element",
-                severity="warning",
-                source=source,
-            )
+            Issue(message, rule="unknown-element", severity="warning", line=line, source=where)
         )
     try:
         return ArchivalRecord.model_validate(result.fields), issues
