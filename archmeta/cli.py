@@ -286,6 +286,7 @@ def _validation_targets(
     command line that is not XML is a usage error now, before any file is checked.
     """
     from .batch import known_extensions, walk
+    from .batch.planning import is_package
 
     if xml_only and from_format is None:
         extensions = tuple(
@@ -299,7 +300,9 @@ def _validation_targets(
             targets.append(path)
             continue
         p = Path(path)
-        if p.is_dir():
+        if is_package(path, from_format):  # a package folder is one input (DSpace SAF)
+            targets.append(path)
+        elif p.is_dir():
             unreadable: list[tuple[str, str]] = []
             found = walk(p, extensions, unreadable=unreadable)
             if not found and not unreadable:
