@@ -35,8 +35,11 @@ def _sources(folder: Path) -> list:
     records = []
     for path in sorted(folder.iterdir()):
         if path.suffix == ".xml" and not path.name.endswith(".tei.xml"):
-            records += [i.record for i in get_format("oai_dc").iter_records(str(path))
-                        if i.record is not None]
+            records += [
+                i.record
+                for i in get_format("oai_dc").iter_records(str(path))
+                if i.record is not None
+            ]
         elif path.name.endswith(".tei.xml"):
             records.append(get_format("tei").loads(path.read_bytes()))
         elif path.suffix == ".json":
@@ -48,8 +51,18 @@ def _sources(folder: Path) -> list:
 
 def test_dspace_saf_export_and_import(mixed: Path, tmp_path: Path) -> None:
     out = tmp_path / "saf"
-    done = run_archmeta("export", "--to", "dspace-saf", str(mixed), "--out", str(out),
-                        "--collection", "123456789/7", "--jobs", "2")
+    done = run_archmeta(
+        "export",
+        "--to",
+        "dspace-saf",
+        str(mixed),
+        "--out",
+        str(out),
+        "--collection",
+        "123456789/7",
+        "--jobs",
+        "2",
+    )
     assert done.returncode == 1, done.stderr  # the two unreadable records of the harvest
     assert SUMMARY in done.stderr
     assert "[title-missing]" in done.stderr and "deleted record" in done.stderr
@@ -57,14 +70,20 @@ def test_dspace_saf_export_and_import(mixed: Path, tmp_path: Path) -> None:
     assert len(items) == 9 and all(n.startswith("item_0") for n in items)  # no temporary left
     for name in items:
         files = set(os.listdir(out / name))
-        assert {"dublin_core.xml", "contents", "collections", "record.txt",
-                "record.tei.xml"} <= files
+        assert {
+            "dublin_core.xml",
+            "contents",
+            "collections",
+            "record.txt",
+            "record.tei.xml",
+        } <= files
         assert (out / name / "collections").read_text() == "123456789/7\n"
     again = run_archmeta("export", "--to", "dspace-saf", str(mixed), "--out", str(out))
     assert "skipped 9 existing output(s)" in again.stderr
     back = tmp_path / "back"
-    imported = run_archmeta("import", "--from", "dspace-saf", str(out), "--to", "json",
-                            "--out", str(back))
+    imported = run_archmeta(
+        "import", "--from", "dspace-saf", str(out), "--to", "json", "--out", str(back)
+    )
     assert imported.returncode == 0, imported.stderr
     assert "converted 9, failed 0, skipped 0" in imported.stderr
     read = [json.loads((back / f"{name}.json").read_bytes()) for name in items]
@@ -83,13 +102,13 @@ def test_omeka_csv_export_and_import(mixed: Path, tmp_path: Path) -> None:
     refused = run_archmeta("export", "--to", "omeka-csv", str(mixed), "-o", str(out))
     assert refused.returncode == 2 and "--force" in refused.stderr
     back = tmp_path / "back"
-    imported = run_archmeta("import", "--from", "omeka-csv", str(out), "--to", "json",
-                            "--out", str(back))
+    imported = run_archmeta(
+        "import", "--from", "omeka-csv", str(out), "--to", "json", "--out", str(back)
+    )
     assert imported.returncode == 0, imported.stderr
     omeka = get_format("omeka-csv")
     read = [json.loads(p.read_bytes()) for p in sorted(back.iterdir())]
-    assert sorted(read, key=repr) == sorted((omeka.project(r) for r in _sources(mixed)),
-                                            key=repr)
+    assert sorted(read, key=repr) == sorted((omeka.project(r) for r in _sources(mixed)), key=repr)
 
 
 def test_usage_errors(mixed: Path, tmp_path: Path) -> None:
@@ -97,8 +116,16 @@ def test_usage_errors(mixed: Path, tmp_path: Path) -> None:
     assert folder.returncode == 2 and "--out DIR" in folder.stderr
     joined = run_archmeta("export", "--to", "omeka-csv", str(mixed), "--out", str(tmp_path))
     assert joined.returncode == 2 and "-o FILE" in joined.stderr
-    option = run_archmeta("export", "--to", "omeka-csv", str(mixed), "-o",
-                          str(tmp_path / "a.csv"), "--collection", "1/2")
+    option = run_archmeta(
+        "export",
+        "--to",
+        "omeka-csv",
+        str(mixed),
+        "-o",
+        str(tmp_path / "a.csv"),
+        "--collection",
+        "1/2",
+    )
     assert option.returncode == 2 and "collection" in option.stderr
 
 
@@ -106,7 +133,15 @@ def test_import_of_real_dspace_packages(tmp_path: Path) -> None:
     from tests.conftest import conformance
 
     package = conformance("saf", "lvscraper_unm_dspace_export")
-    done = run_archmeta("import", "--from", "dspace-saf", str(package), "--to", "tei",
-                        "--out", str(tmp_path / "tei"))
+    done = run_archmeta(
+        "import",
+        "--from",
+        "dspace-saf",
+        str(package),
+        "--to",
+        "tei",
+        "--out",
+        str(tmp_path / "tei"),
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "tei" / "item_000.tei.xml").exists()

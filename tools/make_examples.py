@@ -3,7 +3,8 @@
 Each ``examples/NAME.txt`` is a canonical plain-text record (the seed's copy is written from
 ``../shared/seeds/``); every other registered format is written beside it as ``NAME`` plus the
 format's extension (not the formats that write a folder per record, such as DSpace SAF: their
-round trips are tested in ``tests/formats/``). ``tests/test_examples.py`` fails when a committed file drifts.
+round trips are tested in ``tests/formats/``). ``tests/test_examples.py`` fails when a
+committed file drifts.
 """
 
 from __future__ import annotations

@@ -39,13 +39,16 @@ def language_value(language: Language) -> str:
     return f"{language.name} ({language.code or '?'})"
 
 
-def parse_language(value: str) -> Language:
-    """The inverse of :func:`language_value` (a bare name or code is resolved)."""
+def parse_language(value: str) -> dict[str, str | None]:
+    """The inverse of :func:`language_value`, as data for the model to validate (a bare name or
+    code is resolved): a value the model refuses is reported with the record, not raised."""
+    from ..languages import resolve_language
+
     match = _NAMED.match(value)
     if match is None:
-        return Language.from_name(value)
+        return {"name": value, "code": resolve_language(value)}
     code = match["code"]
-    return Language(name=match["name"], code=None if code == "?" else code)
+    return {"name": match["name"], "code": None if code == "?" else code}
 
 
 def cells(column: str) -> dict[str, PackageCell]:
