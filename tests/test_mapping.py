@@ -116,3 +116,13 @@ def test_text_sections_are_ordered_and_unique():
 def test_cells_are_read_only():
     with pytest.raises(TypeError):
         MAPPING.row("title").cells["tei"] = None  # type: ignore[index]
+
+
+@pytest.mark.parametrize("column", ["dspace-saf", "omeka-csv"])
+def test_package_pages_hold_the_current_reasons(column: str) -> None:
+    from archmeta.mapping._packages import render_reasons
+
+    page = DOC.parent / "formats" / f"{column}.md"
+    assert render_reasons(column) in page.read_text(encoding="utf-8"), (
+        f"{page.name} drifted: run python -m tools.make_docs"
+    )

@@ -192,3 +192,14 @@ PACKAGE_CELLS: dict[str, tuple[PackageCell | None, PackageCell | None, str]] = {
         "the `media` column can point at those files, but a CSV holds no text.",
     ),
 }
+
+
+def render_reasons(column: str) -> str:
+    """The package column with the reason for each choice, as Markdown (the generated table of
+    ``docs/formats/dspace-saf.md`` and ``docs/formats/omeka-csv.md``)."""
+    index = [c.name for c in PACKAGE_COLUMNS].index(column)
+    lines = ["| field | written to | why |", "|---|---|---|"]
+    for name, cells in PACKAGE_CELLS.items():
+        cell = cells[index]
+        lines.append(f"| `{name}` | {cell.doc if cell else '— (lost)'} | {cells[2]} |")
+    return "\n".join(lines) + "\n"
