@@ -199,7 +199,7 @@ def render_reasons(column: str) -> str:
     ``docs/formats/dspace-saf.md`` and ``docs/formats/omeka-csv.md``)."""
     index = [c.name for c in PACKAGE_COLUMNS].index(column)
     lines = ["| field | written to | why |", "|---|---|---|"]
-    for name, cells in PACKAGE_CELLS.items():
-        cell = cells[index]
-        lines.append(f"| `{name}` | {cell.doc if cell else '— (lost)'} | {cells[2]} |")
+    for name, (saf, omeka, why) in PACKAGE_CELLS.items():
+        cell = (saf, omeka)[index]
+        lines.append(f"| `{name}` | {cell.doc if cell else '— (lost)'} | {why} |")
     return "\n".join(lines) + "\n"
