@@ -48,7 +48,7 @@ _BUILTINS = (
     _Builtin("dcterms", "archmeta.formats.dc:dcterms", (".dcterms.xml",)),
     _Builtin("tei", "archmeta.formats.tei:codec", (".tei.xml",)),
     _Builtin("dspace-saf", "archmeta.formats.saf:codec", (".saf",)),
-    _Builtin("omeka-csv", "archmeta.formats.omeka:codec", (".csv",)),
+    _Builtin("omeka-csv", "archmeta.formats.omeka:codec", (".omeka.csv",)),
 )
 
 

@@ -208,8 +208,10 @@ class OmekaCsvCodec(Codec):
     """Omeka S CSV Import files: one row per record."""
 
     name = "omeka-csv"
-    extensions = (".csv",)
-    loose_extensions = (".tsv",)
+    # Not plain ".csv": most CSV files are no records. A ".csv" file is taken from a folder
+    # when its header shows a dcterms:title column (sniff), or with --from omeka-csv.
+    extensions = (".omeka.csv",)
+    loose_extensions = (".csv",)
     media_type = "text/csv"
     description = "Omeka S CSV Import (one row per record)"
     unavailable = frozenset({"credits", "funders", "original_languages", "body"})

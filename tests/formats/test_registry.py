@@ -12,7 +12,7 @@ from archmeta.model import ArchivalRecord
 from tests.conftest import EXAMPLES, conformance
 
 SUFFIXES = {".tei.xml": "tei", ".oai_dc.xml": "oai_dc", ".dcterms.xml": "dcterms",
-            ".json": "json", ".txt": "text", ".csv": "omeka-csv"}  # fmt: skip
+            ".json": "json", ".txt": "text", ".omeka.csv": "omeka-csv"}  # fmt: skip
 
 
 def _expected(path: Path) -> str:
