@@ -17,10 +17,13 @@ import click
 from .errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from click.shell_completion import CompletionItem
     from distributed import Client
 
-    from .batch import Outcome, Settings
+    from .batch import BatchResult, Outcome, Settings
+    from .batch.planning import Plan
     from .validation import Profile, Report
 
 
@@ -275,15 +278,22 @@ def _convert_batch(
     jobs: int | None,
     quiet: bool,
     scheduler: str | None = None,
+    adjust: Callable[[Plan], Plan] | None = None,
+    finish: Callable[[Plan, BatchResult], None] | None = None,
 ) -> None:
+    """Plan and run a batch (here, or on the Dask cluster at ``scheduler``), report as it goes,
+    print the summary and exit. ``adjust`` changes the plan before it runs (package item
+    numbering), ``finish`` is called after the run, before the summary (joining one-record
+    outputs into one file)."""
     if scheduler is None:
-        _convert_planned(inputs, settings, out_dir, jobs, quiet)
+        _convert_planned(inputs, settings, out_dir, jobs, quiet, None, adjust, finish)
         return
     from .cluster import cluster_threads, connect
 
     with connect(scheduler) as client:
         # Containers are split for the cluster's tasks at once, as for --jobs N.
-        _convert_planned(inputs, settings, out_dir, cluster_threads(client), quiet, client)
+        threads = cluster_threads(client)
+        _convert_planned(inputs, settings, out_dir, threads, quiet, client, adjust, finish)
 
 
 def _convert_planned(
@@ -293,6 +303,8 @@ def _convert_planned(
     jobs: int | None,
     quiet: bool,
     client: Client | None = None,
+    adjust: Callable[[Plan], Plan] | None = None,
+    finish: Callable[[Plan, BatchResult], None] | None = None,
 ) -> None:
     """Plan the batch, run it here (or on the Dask cluster of ``client``), print the summary."""
     import signal
@@ -302,6 +314,8 @@ def _convert_planned(
 
     workers = jobs or available_cores()
     todo = plan(inputs, settings.to_format, out_dir, settings.from_format, parts=workers)
+    if adjust is not None:
+        todo = adjust(todo)
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -355,6 +369,8 @@ def _convert_planned(
     finally:
         if bar is not None:
             bar.close()
+    if finish is not None:
+        finish(todo, result)
     if existing:
         click.echo(
             f"archmeta: skipped {existing:,} existing output(s) (use --force to overwrite them)",
@@ -387,6 +403,7 @@ def _validation_targets(
     command line that is not XML is a usage error now, before any file is checked.
     """
     from .batch import known_extensions, walk
+    from .batch.planning import is_package
 
     if xml_only and from_format is None:
         extensions = tuple(
@@ -400,7 +417,9 @@ def _validation_targets(
             targets.append(path)
             continue
         p = Path(path)
-        if p.is_dir():
+        if is_package(path, from_format):  # a package folder is one input (DSpace SAF)
+            targets.append(path)
+        elif p.is_dir():
             unreadable: list[tuple[str, str]] = []
             found = walk(p, extensions, unreadable=unreadable)
             if not found and not unreadable:
@@ -619,6 +638,14 @@ from .oai.commands import serve_command as _serve_command  # noqa: E402
 main.add_command(_harvest_command)
 main.add_command(_serve_command)
 # --- end OAI-PMH -------------------------------------------------------------------------------
+
+# --- Repository packages: archmeta export / archmeta import (archmeta/packages_cli.py) -------
+from .packages_cli import export_command as _export_command  # noqa: E402
+from .packages_cli import import_command as _import_command  # noqa: E402
+
+main.add_command(_export_command)
+main.add_command(_import_command)
+# --- end repository packages -------------------------------------------------------------------
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -66,6 +66,8 @@ class Settings:
     timeout: float = 0
     #: Refuse (fail, write nothing for) a record that would lose something in conversion.
     strict: bool = False
+    #: Options of the target codec (:meth:`Codec.with_options`), as (name, value) pairs.
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -207,12 +209,22 @@ def output_name(identifier: str | None, stem: str, number: int) -> str:
     return safe_name(identifier) if identifier else f"{stem}-{number:05d}"
 
 
+#: What a codec writes for one record: a document, or a folder's files by relative path.
+Output = str | Mapping[str, bytes]
+
+
+def render(target: Codec, record: ArchivalRecord) -> Output:
+    """The output of ``record`` in ``target``: a document, or a folder's files."""
+    return target.write_files(record) if target.writes_folders else target.write(record)
+
+
 class Sink(ABC):
     """Where the outputs of one input go."""
 
     @abstractmethod
-    def put(self, number: int, text: str, where: str, outcome: Outcome) -> bool:
-        """Write the output of the input's record at 1-based position ``number``; False when
+    def put(self, number: int, text: Output, where: str, outcome: Outcome) -> bool:
+        """Write the output of the input's record at 1-based position ``number``: a document,
+        or the files of a folder (a package item, see :attr:`Codec.writes_folders`); False when
         it was not written (skipped or failed, as the outcome says)."""
 
     def close(self, outcome: Outcome) -> None:  # noqa: B027 - most sinks have nothing to do
@@ -239,7 +251,7 @@ class PlannedSink(Sink):
         self.written = written  # outputs this run wrote already (a worker died after them)
         self.made: set[Path] = set()
 
-    def put(self, number: int, text: str, where: str, outcome: Outcome) -> bool:
+    def put(self, number: int, text: Output, where: str, outcome: Outcome) -> bool:
         from .formats import _io
 
         planned = self.plan.get(number)
@@ -265,7 +277,10 @@ class PlannedSink(Sink):
             if not self.settings.force and output.exists():
                 outcome.skip(str(output), EXISTS)
                 return False
-            _io.write_atomic(output, text.encode("utf-8"), fsync=self.settings.fsync)
+            if isinstance(text, str):
+                _io.write_atomic(output, text.encode("utf-8"), fsync=self.settings.fsync)
+            else:
+                _io.write_folder_atomic(output, text, fsync=self.settings.fsync)
         except OSError as exc:
             outcome.fail([_write_failure(output, exc)], where)
             return False
@@ -295,7 +310,11 @@ class FileSink(Sink):
         self.stdout = stdout
         self.pending: str | None = None
 
-    def put(self, number: int, text: str, where: str, outcome: Outcome) -> bool:
+    def put(self, number: int, text: Output, where: str, outcome: Outcome) -> bool:
+        if not isinstance(text, str):
+            raise OutputUsageError(
+                f"{self.name}: the target format writes a folder per record; use --out DIR"
+            )
         if self.pending is not None:
             how = "save it to a file and convert that" if self.name == "<stdin>" else "convert it"
             raise SeveralRecords(
@@ -373,7 +392,7 @@ def convert_input(
 
     outcome = Outcome(name)
     try:
-        target = get_format(settings.to_format)
+        target = get_format(settings.to_format).with_options(dict(settings.options))
         opened = open_source(
             source,
             name=name,
@@ -389,7 +408,7 @@ def convert_input(
                     outcome.fail(decoded.issues, name)
                     return outcome
                 losses = dropped(decoded.usable, decoded.issues, target)
-                text = None if losses and settings.strict else target.write(decoded.usable)
+                text = None if losses and settings.strict else render(target, decoded.usable)
             _put(sink, 1, text, losses, name, outcome)
         else:
             items = _items(opened.codec, opened.data, opened.path, name, numbers)
@@ -462,7 +481,7 @@ def _convert_items(
             try:
                 with time_limit(timeout, "the record"):
                     losses = dropped(item.record, item.issues, target)
-                    text = None if losses and strict else target.write(item.record)
+                    text = None if losses and strict else render(target, item.record)
                 _put(sink, number, text, losses, where, outcome)
             except OutputUsageError:
                 raise
@@ -493,7 +512,7 @@ def dropped(record: ArchivalRecord, read: list[Issue], target: Codec) -> list[Is
 
 
 def _put(
-    sink: Sink, number: int, text: str | None, losses: list[Issue], where: str, outcome: Outcome
+    sink: Sink, number: int, text: Output | None, losses: list[Issue], where: str, outcome: Outcome
 ) -> None:
     """Write one output, with what it lost; ``text`` None: refused (strict) for its losses."""
     if text is None:

@@ -160,11 +160,13 @@ class Source:
     head: bytes
     codec: Codec
     too_large: ParseError | None = None
+    #: Whether the input is a folder that its codec reads as one container (a package).
+    folder: bool = False
 
     @property
     def is_container(self) -> bool:
         """Whether the input holds several records (its codec streams them)."""
-        return self.codec.is_container(self.head)
+        return self.folder or self.codec.is_container(self.head)
 
 
 def _head_of(data: bytes | str) -> bytes:
@@ -196,6 +198,9 @@ def open_source(
     label = name or path
     oversize: ParseError | None = None
     data: bytes | str | None
+    if path is not None and format and os.path.isdir(path) and get_format(format).reads_folders:
+        # A package: a folder its codec reads as one container, item by item.
+        return Source(label, path, None, b"", get_format(format), folder=True)
     if path is not None:
         try:
             data = read_source(path, max_bytes)

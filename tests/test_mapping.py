@@ -29,7 +29,7 @@ def test_every_model_field_has_one_row_in_model_order():
 
 def test_every_row_has_a_cell_for_every_column():
     names = {column.name for column in MAPPING.columns}
-    assert names == {"text", "tei", "oai_dc", "dcterms"}
+    assert names == {"text", "tei", "oai_dc", "dcterms", "dspace-saf", "omeka-csv"}
     for row in MAPPING:
         assert set(row.cells) == names, row.field
 
@@ -116,3 +116,13 @@ def test_text_sections_are_ordered_and_unique():
 def test_cells_are_read_only():
     with pytest.raises(TypeError):
         MAPPING.row("title").cells["tei"] = None  # type: ignore[index]
+
+
+@pytest.mark.parametrize("column", ["dspace-saf", "omeka-csv"])
+def test_package_pages_hold_the_current_reasons(column: str) -> None:
+    from archmeta.mapping._packages import render_reasons
+
+    page = DOC.parent / "formats" / f"{column}.md"
+    assert render_reasons(column) in page.read_text(encoding="utf-8"), (
+        f"{page.name} drifted: run python -m tools.make_docs"
+    )

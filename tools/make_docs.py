@@ -111,10 +111,21 @@ def render_commands() -> str:
     return "\n".join(out)
 
 
+def _package(column: str) -> Callable[[], str]:
+    def render() -> str:
+        from archmeta.mapping._packages import render_reasons
+
+        return render_reasons(column)
+
+    return render
+
+
 BLOCKS: list[tuple[Path, str, Callable[[], str]]] = [
     (DOCS / "validation.md", "rules", _rules),
     (DOCS / "crosswalk.md", "crosswalk", _crosswalk),
     (DOCS / "cli.md", "commands", render_commands),
+    (DOCS / "formats" / "dspace-saf.md", "mapping", _package("dspace-saf")),
+    (DOCS / "formats" / "omeka-csv.md", "mapping", _package("omeka-csv")),
 ]
 
 

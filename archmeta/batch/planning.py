@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..conversion import output_name
@@ -214,7 +214,9 @@ def _inputs(
     for item in inputs:
         if item == "-":
             raise UsageError("'-' (standard input) converts one record: use -o, not --out")
-        if os.path.isdir(item):
+        if os.path.isdir(item) and is_package(item, from_format):
+            pairs.append((item, os.path.basename(os.path.normpath(item))))
+        elif os.path.isdir(item):
             unreadable: list[tuple[str, str]] = []
             found = _walk(item, extensions, None, unreadable, passed_over, loose)
             for folder_path, reason in unreadable:
@@ -229,12 +231,22 @@ def _inputs(
     return pairs
 
 
+def is_package(path: str, from_format: str | None) -> bool:
+    """Whether ``path`` is a folder that the input format reads as one container (a
+    repository package: see ``Codec.reads_folders``)."""
+    from ..formats import get_format
+
+    if not from_format or not os.path.isdir(path):
+        return False
+    return get_format(from_format).reads_folders
+
+
 def _not_regular(path: str) -> str | None:
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return None  # reported by the conversion, which reads it
-    if stat.S_ISREG(mode):
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):  # a folder here is a package
         return None
     kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
     return f"not a regular file ({kind}): not read, as reading it could wait forever"
@@ -257,8 +269,14 @@ def _scan(path: str, from_format: str | None) -> list[tuple[int, str | None, boo
     from ..sources import read_head
 
     try:
-        head = read_head(path)
+        folder = is_package(path, from_format)
+        head = b"" if folder else read_head(path)
         codec = get_format(from_format) if from_format else detect_format(path, head)
+        if folder:
+            return [
+                (item.number, item.oai_identifier, False)
+                for item in codec.iter_records(path, path, headers_only=True)
+            ]
         if not codec.is_container(head):
             return None
         found: list[tuple[int, str | None, bool]] = []
@@ -358,3 +376,30 @@ def _jobs_of(item: _Planned, owners: dict[str, list[str]], parts: int) -> list[J
         Job(item.input, item.output, records=chunk, last=index == len(chunks) - 1)
         for index, chunk in enumerate(chunks)
     ]
+
+
+def numbered(todo: Plan, out_dir: str | os.PathLike[str], stem: str, extension: str) -> Plan:
+    """The plan with every record's output renamed ``<out_dir>/<stem><n><extension>``, ``n``
+    counting the records of the whole run from 1 in plan order (six digits): the numbering of
+    a package's items (``item_000001``), the same on every run of the same inputs. Outputs no
+    longer depend on identifiers, so no two records conflict."""
+    out = os.fspath(out_dir)
+    count = 0
+
+    def name() -> str:
+        nonlocal count
+        count += 1
+        return os.path.join(out, f"{stem}{count:06d}{extension}")
+
+    jobs: list[Job] = []
+    for job in todo:
+        if job.skip or job.error:
+            jobs.append(job)
+        elif job.records is None:
+            jobs.append(replace(job, output=name(), conflict=None))
+        else:
+            records = tuple(
+                replace(r, output=name() if r.output else "", conflict=None) for r in job.records
+            )
+            jobs.append(replace(job, records=records))
+    return Plan(jobs, todo.passed_over)

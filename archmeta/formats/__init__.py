@@ -48,6 +48,8 @@ _BUILTINS = (
     _Builtin("oai_dc", "archmeta.formats.dc:oai_dc", (".oai_dc.xml",)),
     _Builtin("dcterms", "archmeta.formats.dc:dcterms", (".dcterms.xml",)),
     _Builtin("tei", "archmeta.formats.tei:codec", (".tei.xml",)),
+    _Builtin("dspace-saf", "archmeta.formats.saf:codec", (".saf",)),
+    _Builtin("omeka-csv", "archmeta.formats.omeka:codec", (".omeka.csv",)),
 )
 
 

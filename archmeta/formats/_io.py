@@ -7,7 +7,7 @@ import contextlib
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -183,3 +183,39 @@ def binary_target(
             yield handle
     else:
         yield target
+
+
+def write_folder_atomic(path: Path, files: Mapping[str, bytes], fsync: bool = True) -> None:
+    """Write a folder of ``files`` (relative paths) to ``path`` so that no half-written folder
+    is ever seen there: the files are written into a temporary folder beside it, which is then
+    renamed into place. An existing folder (``--force``) is first renamed aside and removed
+    once the new one is in place."""
+    import shutil
+
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    tmp = Path(tempfile.mkdtemp(prefix=temporary_prefix(path.name), suffix=".dir", dir=parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        for name, data in files.items():
+            target = tmp / name
+            if os.path.isabs(name) or ".." in Path(name).parts:
+                raise OSError(f"{name}: a file of a folder output must stay inside it")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(data)
+                if fsync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            os.chmod(target, 0o666 & ~_umask())
+        old: Path | None = None
+        if path.exists() or path.is_symlink():
+            prefix = temporary_prefix(path.name)
+            old = Path(tempfile.mkdtemp(prefix=prefix, suffix=".old", dir=parent))
+            os.replace(path, old / "item")
+        os.replace(tmp, path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

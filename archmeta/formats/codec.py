@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
@@ -108,6 +108,14 @@ class Codec(ABC):
     takes_schema_file: bool = False
     #: Whether a container document can be read from a file too big to hold in memory.
     streams: bool = False
+    #: Whether a document of this format can be a folder (a repository package): such a
+    #: folder is one container input, whose path :meth:`iter_records` takes.
+    reads_folders: bool = False
+    #: Whether a record's output is a folder of files (:meth:`write_files`), not a document.
+    writes_folders: bool = False
+    #: Whether one-record documents can be joined into one (:meth:`join`): a table format
+    #: whose file holds many records.
+    joins: bool = False
 
     # ------------------------------------------------------------------ what each codec does
 
@@ -152,6 +160,23 @@ class Codec(ABC):
         processes can share one container; ``headers_only`` gives identifiers, datestamps and
         deletions without building records (a cheap first pass)."""
         raise UsageError(f"{self.name} documents hold one record each")
+
+    def write_files(self, record: ArchivalRecord) -> dict[str, bytes]:
+        """The files of the record's output folder, by relative path (for a codec that
+        :attr:`writes_folders`; the folder itself is named by the caller)."""
+        raise UsageError(f"{self.name} writes one document per record, not a folder")
+
+    def join(self, documents: Sequence[str]) -> str:
+        """Several documents of this format, each of one record, as one document (for a codec
+        that :attr:`joins`), in the order given."""
+        raise UsageError(f"{self.name} documents cannot be joined into one")
+
+    def with_options(self, options: Mapping[str, str]) -> Codec:
+        """A codec like this one that writes with ``options`` (``name=value`` pairs of the
+        command line's ``--option``); an option the codec does not know is a UsageError."""
+        if options:
+            raise UsageError(f"{self.name} takes no options (given: {', '.join(options)})")
+        return self
 
     # ------------------------------------------------------------------------- conveniences
 

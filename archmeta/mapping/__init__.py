@@ -141,3 +141,17 @@ def render_markdown(table: MappingTable | None = None) -> str:
 
 MAPPING = MappingTable(COLUMNS, ROWS)
 """The mapping of every built-in format."""
+
+
+# The repository packages' columns (archmeta/mapping/_packages.py).
+def _add_package_columns() -> None:
+    from ._packages import PACKAGE_CELLS, PACKAGE_COLUMNS
+
+    for index, column in enumerate(PACKAGE_COLUMNS):
+        cells: dict[str, Cell | None] = {}
+        for name, (saf, omeka, _why) in PACKAGE_CELLS.items():
+            cells[name] = (saf, omeka)[index]
+        MAPPING.add_column(column, cells)
+
+
+_add_package_columns()

@@ -349,6 +349,17 @@ declare(
     "",
 )
 
+# Packages (archmeta export): a value the package format cannot carry as it is.
+declare(
+    "omeka-unsafe-value",
+    "error",
+    "A value cannot go into an Omeka S CSV Import file as it is: it holds the multivalue "
+    "separator '|' in a column of several values (CSV Import has no escape for it), or a "
+    "backslash before a double quote or at its end (PHP's CSV escape character).",
+    "archmeta export --to omeka-csv of a record whose subject is 'Korea|Japan'",
+    "",
+)
+
 #: Rules whose example is prose: a string cannot show the problem (bytes, files, sizes).
 UNTESTABLE = frozenset(
     {
@@ -365,5 +376,6 @@ UNTESTABLE = frozenset(
         "timeout",
         "worker-died",
         "dropped",
+        "omeka-unsafe-value",
     }
 )
