@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EXISTS",
     "FileSink",
+    "Output",
     "Outcome",
     "OutputUsageError",
     "PlannedSink",
@@ -43,6 +44,7 @@ __all__ = [
     "convert_input",
     "dropped",
     "output_name",
+    "render",
     "safe_name",
     "same_file",
     "time_limit",

@@ -84,6 +84,8 @@ class Finding(AssertionError):
 def _round_trips(record: ArchivalRecord) -> None:
     for name in BUILTIN_FORMATS:
         codec = get_format(name)
+        if codec.writes_folders:  # a package item: its round trip goes through a folder, which
+            continue  # tests/formats/test_saf.py checks as a property
         written = codec.dumps(record)  # every value the model accepts can be written
         try:
             back = codec.loads(written, source="fuzz")
