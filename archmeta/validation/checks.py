@@ -244,9 +244,9 @@ def _control_characters(value: Any, where: str, found: list[Finding]) -> None:
     elif isinstance(value, list):
         search = _CONTROL.search
         for index, item in enumerate(value):
-            if not isinstance(item, str):
-                _control_characters(item, f"{where}/{index}", found)
-            elif search(item):
+            # A list's strings (the body's paragraphs) are searched here, so that a pointer is
+            # made only for the one that holds a control character.
+            if not isinstance(item, str) or search(item):
                 _control_characters(item, f"{where}/{index}", found)
     elif isinstance(value, dict):
         for key, item in value.items():
