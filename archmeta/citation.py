@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["CitationParts", "parse_citation", "parse_funders", "split_names"]
+__all__ = ["CitationParts", "citation_title", "parse_citation", "parse_funders", "split_names"]
 
 # Every expression here is matched once per sentence or once per text (never retried from each
 # position with an unbounded lazy scan to the end, which made "translated for " x 8000 take
@@ -112,12 +112,7 @@ def parse_citation(citation: str, date_text: str | None = None) -> CitationParts
     >>> p.source, p.translators
     ('PRC FMA 118-01154-05, 28', ['Charles Kraus'])
     """
-    text = " ".join(citation.split())
-    title: str | None = None
-    m = _QUOTED_TITLE.match(text)
-    if m:
-        title = m.group("title").strip() or None
-        text = m.group("rest").strip()
+    title, text = _split_title(" ".join(citation.split()))
     if date_text:
         date_norm = " ".join(date_text.split())
         if text.startswith(date_norm):
@@ -141,6 +136,24 @@ def parse_citation(citation: str, date_text: str | None = None) -> CitationParts
             elif sentence:
                 source = _part(sentence)
     return CitationParts(title=title, publisher=publisher, source=source, translators=translators)
+
+
+def _split_title(text: str) -> tuple[str | None, str]:
+    """The quoted title a citation opens with (None when it has none) and the text after it."""
+    m = _QUOTED_TITLE.match(text)
+    if m is None:
+        return None, text
+    return m.group("title").strip() or None, m.group("rest").strip()
+
+
+def citation_title(citation: str) -> str | None:
+    """The quoted title a citation opens with, as :func:`parse_citation` reads it, without
+    reading the rest (the names of translators take most of the parsing).
+
+    >>> citation_title('"A cable," April 30, 1962, Digital Archive.')
+    'A cable'
+    """
+    return _split_title(" ".join(citation.split()))[0]
 
 
 def _part(text: str) -> str | None:

@@ -211,8 +211,8 @@ def output_name(identifier: str | None, stem: str, number: int) -> str:
     return safe_name(identifier) if identifier else f"{stem}-{number:05d}"
 
 
-#: What a codec writes for one record: a document, or a folder's files by relative path.
 Output = str | Mapping[str, bytes]
+"""What a codec writes for one record: a document, or a folder's files by relative path."""
 
 
 def render(target: Codec, record: ArchivalRecord) -> Output:

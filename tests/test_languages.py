@@ -86,3 +86,10 @@ def test_long_names_are_not_looked_up() -> None:
     assert seconds(large) / max(seconds(small), 1e-6) < 20
     assert resolve_language("a" * (MAX_LANGUAGE_NAME_LENGTH + 1)) is None
     assert not is_valid_language_code("en-" + "a" * MAX_LANGUAGE_NAME_LENGTH)
+
+
+def test_common_names_table_answers_as_langcodes_does() -> None:
+    """The table of common names only saves importing langcodes: every answer is langcodes'."""
+    from archmeta.languages import _COMMON_NAMES, _resolve
+
+    assert {name: _resolve(name) for name in _COMMON_NAMES} == _COMMON_NAMES

@@ -302,7 +302,14 @@ def _pool_context() -> Any:
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
         # The server imports these once; each worker forked from it starts with them loaded.
-        context.set_forkserver_preload(["archmeta.batch.run", "archmeta.formats"])
+        # The codecs' modules bring the model (pydantic builds its validators at import, the
+        # largest part of a process's fixed cost): without them every worker pays it again.
+        from ..formats import BUILTIN_FORMATS, get_format
+
+        codecs = dict.fromkeys(type(get_format(name)).__module__ for name in BUILTIN_FORMATS)
+        context.set_forkserver_preload(
+            ["archmeta.batch.run", "archmeta.formats", "archmeta.model", *codecs]
+        )
     return context
 
 

@@ -311,8 +311,14 @@ def loads(text: str | bytes, source: str | None = None) -> ArchivalRecord:
 
 
 def dumps(record: ArchivalRecord) -> str:
-    """Write a record as JSON: two-space indent, UTF-8 characters kept, final newline."""
-    return _json.dumps(to_data(record), indent=2, ensure_ascii=False) + "\n"
+    """Write a record as JSON: two-space indent, UTF-8 characters kept, final newline.
+
+    pydantic's serialiser writes the same text as ``json.dumps(to_data(record), indent=2,
+    ensure_ascii=False)`` (model field order, defaults left out, non-ASCII kept as is) without
+    building the intermediate dictionary; the standard library's encoder is pure Python once
+    ``indent`` is given.
+    """
+    return record.model_dump_json(indent=2, exclude_defaults=True) + "\n"
 
 
 def load(target: PathOrFile) -> ArchivalRecord:

@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from ..model import ArchivalRecord
 
 if TYPE_CHECKING:
@@ -221,20 +223,37 @@ def title_one_line(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     '{"title": "Cable\\u0007"}',
 )
 def no_control_characters(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
-    # Records built through the model cannot hold them; records made with model_construct can.
-    def walk(value: Any, where: str) -> Iterator[Finding]:
-        if isinstance(value, str):
-            m = _CONTROL.search(value)
-            if m:
-                yield where, f"control character U+{ord(m.group()):04X} is not allowed"
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                yield from walk(item, f"{where}/{key}")
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from walk(item, f"{where}/{index}")
+    # Records built through the model cannot hold them; records made with model_construct (or
+    # changed by model_copy(update=...)) can, so every string is looked at. The walk reads the
+    # model's attributes in field order (what model_dump would give, without copying it) and
+    # builds a pointer only for a string that holds one.
+    found: list[Finding] = []
+    _control_characters(r, "", found)
+    yield from found
 
-    yield from walk(r.model_dump(mode="python"), "")
+
+def _control_characters(value: Any, where: str, found: list[Finding]) -> None:
+    if isinstance(value, str):
+        # Every character _CONTROL matches is unprintable (Cc, Cs, Cn), and isprintable() is a
+        # faster scan than the character class: the pattern runs only on strings that hold an
+        # unprintable character (a newline, a no-break space, or a control character).
+        m = None if value.isprintable() else _CONTROL.search(value)
+        if m:
+            found.append((where, f"control character U+{ord(m.group()):04X} is not allowed"))
+    elif isinstance(value, BaseModel):
+        for key, item in value:
+            if item is not None:
+                _control_characters(item, f"{where}/{key}", found)
+    elif isinstance(value, list):
+        search = _CONTROL.search
+        for index, item in enumerate(value):
+            # A list's strings (the body's paragraphs) are searched here, so that a pointer is
+            # made only for the one that holds a control character.
+            if not isinstance(item, str) or (not item.isprintable() and search(item)):
+                _control_characters(item, f"{where}/{index}", found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _control_characters(item, f"{where}/{key}", found)
 
 
 @rule(
@@ -262,15 +281,13 @@ _TITLE_WORDS = re.compile(r"\w+")
 def citation_consistent(r: ArchivalRecord, context: Context) -> Iterator[Finding]:
     if not r.citation:
         return
-    from ..citation import parse_citation
+    from ..citation import citation_title
 
-    parts = parse_citation(r.citation, r.date.text if r.date else None)
-    if parts.title and _TITLE_WORDS.findall(parts.title.lower()) != _TITLE_WORDS.findall(
-        r.title.lower()
-    ):
+    title = citation_title(r.citation)
+    if title and _TITLE_WORDS.findall(title.lower()) != _TITLE_WORDS.findall(r.title.lower()):
         yield (
             "/citation",
-            f"the citation names the title {parts.title!r}, not the record's {r.title!r}",
+            f"the citation names the title {title!r}, not the record's {r.title!r}",
         )
     if r.date and r.date.text not in r.citation:
         yield "/citation", f"the citation does not mention the date {r.date.text!r}"

@@ -250,7 +250,12 @@ def from_element(
     import pydantic
 
     try:
-        record = ArchivalRecord(**data)
+        # Validated once, strictly (every value is already a str, a list or a model), with only
+        # the fields the document holds: the model fills in the defaults itself.
+        record = ArchivalRecord.model_validate(
+            {key: value for key, value in data.items() if value is not None and value != []},
+            strict=True,
+        )
     except pydantic.ValidationError as exc:
         from ...errors import pydantic_issues
 
@@ -287,7 +292,7 @@ def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
     text_value = plain[0] if plain else typed[0]
     text = text_value[0]
     used = [text_value[1]]
-    from ...dates import is_valid_edtf
+    from ...dates import is_valid_edtf, normalize_date
 
     if plain and typed and is_w3cdtf(typed[0][0]) and is_valid_edtf(typed[0][0]):
         edtf: str | None = typed[0][0]
@@ -295,7 +300,7 @@ def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
     elif not plain and is_w3cdtf(text) and is_valid_edtf(text):
         edtf = text  # one typed element: the text is its own EDTF value
     else:
-        edtf = ArchivalDate.from_text(text).edtf
+        edtf = normalize_date(text)  # the date is validated once, where it is built
     _warn_extra(values, others, text, used, warn)
     return ArchivalDate(text=text, edtf=edtf)
 

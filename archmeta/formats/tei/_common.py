@@ -55,6 +55,18 @@ def _tei_xpath(path: str) -> str:
     return re.sub(r"(?<![@'\w:.\-])(?!(?:not|or|and)\b)[A-Za-z][\w.]*(?![\w(])", step, path)
 
 
+@lru_cache(maxsize=256)
+def _compiled(path: str) -> Any:
+    """The compiled XPath query of a TEI path (see :func:`_tei_xpath`).
+
+    Readers ask the same few dozen paths of every document: compiling each once per process
+    instead of on every ``element.xpath(...)`` call is most of what reading a header costs.
+    """
+    from lxml import etree
+
+    return etree.XPath(_tei_xpath(path), namespaces={"t": TEI_NS})
+
+
 def _xpath(element: Any, positions: dict[Any, Any] | None = None) -> str:
     """A readable XPath such as ``/TEI/teiHeader/fileDesc/titleStmt[1]``; ``positions`` caches
     sibling positions per parent for a reader that names many elements."""

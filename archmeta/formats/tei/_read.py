@@ -57,7 +57,10 @@ class _Reader(_TextReader):
         fields["body"] = self.body(fields)
         self.report_unused(header[0])
         self.report_inline()
-        return ArchivalRecord(**{k: v for k, v in fields.items() if v not in (None, [])})
+        # Validated once, strictly: every value is already a str, a list or a model.
+        return ArchivalRecord.model_validate(
+            {k: v for k, v in fields.items() if v is not None and v != []}, strict=True
+        )
 
     def titles(self, fields: dict[str, Any]) -> None:
         stmt = self.find("teiHeader/fileDesc/titleStmt")

@@ -10,10 +10,9 @@ from ...errors import Issue
 from ...model import EDTF_PATTERN, LINE_PATTERN
 from ...segments import Illegible, Omission, Sic, classify_mark
 from ._common import (
-    TEI_NS,
     XML_NS,
+    _compiled,
     _local,
-    _tei_xpath,
     _xpath,
 )
 
@@ -74,10 +73,7 @@ class _TextReader:
     # ----------------------------------------------------------------- helpers
 
     def find(self, path: str, context: etree._Element | None = None) -> list[Any]:
-        nodes = (context if context is not None else self.root).xpath(
-            _tei_xpath(path), namespaces={"t": TEI_NS}
-        )
-        return list(nodes)
+        return list(_compiled(path)(context if context is not None else self.root))
 
     def warn(self, message: str, element: Any, rule: str = "tei-skipped") -> None:
         self.issues.append(

@@ -20,7 +20,6 @@ from ._common import (
     SCHEMA_URL,
     TEI_NS,
     XML_NS,
-    _local,
     _q,
 )
 
@@ -84,6 +83,9 @@ _WORD_BEFORE_SIC = re.compile(r"(\S+) \Z")
 def _write_paragraph(p: etree._Element, paragraph: str) -> None:
     """One body paragraph: text and the editors' marks as TEI elements (see the module doc)."""
     out = _Mixed(p)
+    if "[" not in paragraph:
+        out.text(paragraph)  # no editors' marks: parse_inline would return it as one Text
+        return
     segments = parse_inline(paragraph)
     for index, segment in enumerate(segments):
         following = segments[index + 1] if index + 1 < len(segments) else None
@@ -248,25 +250,30 @@ def _tree(record: ArchivalRecord) -> etree._Element:
 
 
 # Elements whose content archmeta writes as element-only: the only places indentation goes.
+# Held as qualified tags, so that the walk compares an element's tag as lxml gives it.
 _STRUCTURAL = frozenset(
-    "TEI teiHeader fileDesc titleStmt respStmt publicationStmt availability seriesStmt "
-    "notesStmt relatedItem sourceDesc encodingDesc appInfo application profileDesc abstract "
-    "creation langUsage textClass keywords text body div".split()
+    _q(name)
+    for name in "TEI teiHeader fileDesc titleStmt respStmt publicationStmt availability "
+    "seriesStmt notesStmt relatedItem sourceDesc encodingDesc appInfo application profileDesc "
+    "abstract creation langUsage textClass keywords text body div".split()
 )
+_BIBL = _q("bibl")
 
 
 def _indent(element: etree._Element, level: int = 0) -> None:
-    structural = _local(element) in _STRUCTURAL or (
-        _local(element) == "bibl" and element.get("type") == "original"
-    )
-    if not structural or len(element) == 0:
-        return
+    """Indent the element-only content under ``element`` (mixed content is left as written)."""
     inner = "\n" + INDENT * (level + 1)
     element.text = inner
+    child = None
     for child in element:
         child.tail = inner
-        _indent(child, level + 1)
-    element[-1].tail = "\n" + INDENT * level
+        tag = child.tag
+        if len(child) and (
+            tag in _STRUCTURAL or (tag == _BIBL and child.get("type") == "original")
+        ):
+            _indent(child, level + 1)
+    if child is not None:
+        child.tail = "\n" + INDENT * level
 
 
 def dumps(record: ArchivalRecord) -> str:

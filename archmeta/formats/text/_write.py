@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...citation import parse_citation, parse_funders
+from ...citation import CitationParts, parse_citation, parse_funders
 from ...model import ArchivalRecord, Language
 from .._io import PathOrFile, write_text
 from ._layout import (
@@ -45,6 +45,9 @@ def _paragraph_lines(
     ``after_list``: the paragraph directly follows a ``- `` list section, which would take a
     paragraph made only of ``- `` lines as more items, so such a paragraph is escaped.
     """
+    if "\n" not in value and not value.startswith(("\\", "**", "- ", _NONE)):
+        # Most paragraphs are one line that cannot be taken for markup: written as they are.
+        return [value]
     lines = [_escape_line(line) for line in value.split("\n")]
     if len(lines) == 1 and (_looks_like_header(value) or value == _NONE):
         lines[0] = "\\" + lines[0]
@@ -88,8 +91,14 @@ def _section_content(field: str, record: ArchivalRecord) -> list[str] | None:
     return _paragraph_lines(value)
 
 
-def _override_content(field: str, record: ArchivalRecord) -> list[str] | None:
-    """Content for a derived field's section, or None when the reader derives the same value."""
+def _override_content(
+    field: str, record: ArchivalRecord, citation: CitationParts | None
+) -> list[str] | None:
+    """Content for a derived field's section, or None when the reader derives the same value.
+
+    ``citation`` is the record's citation as the reader will parse it (None without one),
+    parsed once per record by :func:`dumps` for all the fields derived from it.
+    """
     if field == "date":
         from ...dates import normalize_date
 
@@ -100,12 +109,9 @@ def _override_content(field: str, record: ArchivalRecord) -> list[str] | None:
     if field == "funders":
         expected: Any = parse_funders(record.credits) if record.credits else []
     else:
-        parts = (
-            parse_citation(record.citation, record.date.text if record.date else None)
-            if record.citation
-            else None
+        expected = (
+            getattr(citation, field) if citation else ([] if field == "translators" else None)
         )
-        expected = getattr(parts, field) if parts else ([] if field == "translators" else None)
     if value == expected:
         return None
     if value in (None, []):
@@ -122,9 +128,14 @@ def dumps(record: ArchivalRecord) -> str:
         out.append(_bold_line(record.date.text) + "  ")
     out.append(_bold_line(record.title))
     after_list = False
+    citation = (
+        parse_citation(record.citation, record.date.text if record.date else None)
+        if record.citation
+        else None
+    )
     for name, field in TEXT_SECTIONS.items():
         if field in _DERIVED:
-            content = _override_content(field, record)
+            content = _override_content(field, record, citation)
         else:
             content = _section_content(field, record)
         if content:
