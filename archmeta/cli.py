@@ -16,6 +16,7 @@ from .errors import UsageError
 
 if TYPE_CHECKING:
     from .batch import Outcome, Settings
+    from .validation import Report
 
 
 _SIZE_HELP = "Refuse inputs larger than SIZE (e.g. 64M, 500k, 1G; 0: no limit). Default: 64M."
@@ -272,9 +273,7 @@ def _validation_targets(
     from .batch import known_extensions, walk
 
     if xml_only and from_format is None:
-        extensions = tuple(
-            dict.fromkeys(e for f in _schema_formats() for e in known_extensions(f))
-        )
+        extensions = tuple(dict.fromkeys(e for f in _schema_formats() for e in known_extensions(f)))
     else:
         extensions = known_extensions(from_format)
     targets: list[str | tuple[str, str]] = []
@@ -423,7 +422,23 @@ def validate(
             "files": [r.to_dict() for r in reports],
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    # The count goes to stderr so that stdout stays the report (a file, a pipe to grep).
+    click.echo(_count_line(reports), err=True)
     sys.exit(1 if failed else 0)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _count_line(reports: list[Report]) -> str:
+    """``3 files: 0 errors, 2 warnings``: what ``validate`` ends with, success or not."""
+    errors = sum(len(r.errors) for r in reports)
+    warnings = sum(len(r.warnings) for r in reports)
+    return (
+        f"{_plural(len(reports), 'file')}: {_plural(errors, 'error')}, "
+        f"{_plural(warnings, 'warning')}"
+    )
 
 
 @main.command()
