@@ -32,7 +32,8 @@ declare(
     "unknown-element",
     "error",
     "The document holds something archmeta does not know: an unknown **Section:** before the "
-    "body of a text record (the message suggests the closest known section), an unknown key in JSON (both make the document unreadable), an "
+    "body of a text record (the message suggests the closest known section), an unknown key "
+    "in JSON (both make the document unreadable), an "
     "element of Dublin Core that is foreign or has no archmeta field (ignored by the reader: a "
     "warning unless a profile sets this rule).",
     '{"title": "Cable", "summery": "A cable."}',
