@@ -35,7 +35,8 @@ declare(
     "body of a text record (the message suggests the closest known section), an unknown key "
     "in JSON (both make the document unreadable), an "
     "element of Dublin Core that is foreign or has no archmeta field (ignored by the reader: a "
-    "warning unless a profile sets this rule).",
+    "warning unless a profile sets this rule; an error when the format's schema does not allow "
+    "it either, reported once under this id).",
     '{"title": "Cable", "summery": "A cable."}',
 )
 declare(
@@ -87,7 +88,7 @@ declare(
     "schema-invalid",
     "error",
     "The document breaks the format's published schema (XSD or RELAX NG) or a schema file.",
-    _OAI_DC.format("<dc:title>Cable</dc:title><dc:shelfmark>A 12</dc:shelfmark>"),
+    _OAI_DC.format('<dc:title type="main">Cable</dc:title>'),
     "oai_dc",
 )
 
