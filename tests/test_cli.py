@@ -288,8 +288,9 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_skipped(
     result = runner.invoke(main, ["validate", "in"])
     assert result.exit_code == 1
     expected = "in/locked: error: cannot list the folder (Permission denied) [unreadable]"
-    assert result.output.splitlines() == [expected]
-    report = json.loads(runner.invoke(main, ["validate", "--report", "json", "in"]).output)
+    assert result.stdout.splitlines() == [expected]
+    assert result.stderr == "2 files: 1 error, 0 warnings\n"
+    report = json.loads(runner.invoke(main, ["validate", "--report", "json", "in"]).stdout)
     assert report["summary"]["invalid"] == 1
     assert report["files"][0]["issues"][0]["rule"] == "unreadable"
 
