@@ -187,7 +187,9 @@ class _Reader:
             return self._read_section(near.section, par, paragraphs, index + 1)
         inline = _Paragraph(par.line, near.content)
         spliced = [*paragraphs[: index + 1], inline, *paragraphs[index + 1 :]]
-        return self._read_section(near.section, par, spliced, index + 1) - 1
+        # Back to the document's own numbering; always past this paragraph (its inline content
+        # may itself be a heading, which leaves the section empty).
+        return max(self._read_section(near.section, par, spliced, index + 1) - 1, index + 1)
 
     def _read_header(self, par: _Paragraph) -> int:
         """Read the header; the index of the paragraph after it."""
