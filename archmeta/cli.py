@@ -406,9 +406,7 @@ def _validation_targets(
     from .batch.planning import is_package
 
     if xml_only and from_format is None:
-        extensions = tuple(
-            dict.fromkeys(e for f in _schema_formats() for e in known_extensions(f))
-        )
+        extensions = tuple(dict.fromkeys(e for f in _schema_formats() for e in known_extensions(f)))
     else:
         extensions = known_extensions(from_format)
     targets: list[str | tuple[str, str]] = []
@@ -609,7 +607,23 @@ def _print_validation(reports: list[Report], report_format: str, profile: str | 
             "files": [r.to_dict() for r in reports],
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    # The count goes to stderr so that stdout stays the report (a file, a pipe to grep).
+    click.echo(_count_line(reports), err=True)
     sys.exit(1 if failed else 0)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _count_line(reports: list[Report]) -> str:
+    """``3 files: 0 errors, 2 warnings``: what ``validate`` ends with, success or not."""
+    errors = sum(len(r.errors) for r in reports)
+    warnings = sum(len(r.warnings) for r in reports)
+    return (
+        f"{_plural(len(reports), 'file')}: {_plural(errors, 'error')}, "
+        f"{_plural(warnings, 'warning')}"
+    )
 
 
 @main.command()

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 __all__ = [
     "EXISTS",
     "FileSink",
-    "Output",
     "Outcome",
+    "Output",
     "OutputUsageError",
     "PlannedSink",
     "Settings",

@@ -15,7 +15,14 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from .dates import EDTF_PATTERN, is_valid_edtf
 
@@ -117,6 +124,34 @@ class _Model(BaseModel):
         validate_assignment=True,
         str_strip_whitespace=False,
     )
+
+    def __init__(self, /, **data: Any) -> None:
+        # pydantic's own message for a refused string shows the regular expression; a person
+        # building a record in Python gets the same words as every reader's report instead.
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _in_words(exc) from None
+
+
+def _in_words(exc: ValidationError) -> ValidationError:
+    """``exc`` with each pattern mismatch told in words (:data:`PATTERN_WORDS`); its error
+    types, locations, inputs and the pattern (in the context) are kept for code that reads
+    them."""
+    from pydantic_core import InitErrorDetails, PydanticCustomError
+
+    details: list[InitErrorDetails] = []
+    for error in exc.errors():
+        ctx = dict(error.get("ctx") or {})
+        pattern = str(ctx.get("pattern", ""))
+        if error["type"] == "string_pattern_mismatch" and pattern in PATTERN_WORDS:
+            words = PATTERN_WORDS[pattern]
+            kind = PydanticCustomError(error["type"], "String " + words, {"pattern": pattern})
+        else:
+            # The message as pydantic wrote it (a template without context is not formatted).
+            kind = PydanticCustomError(error["type"], error["msg"])
+        details.append({"type": kind, "loc": error["loc"], "input": error["input"]})
+    return ValidationError.from_exception_data(exc.title, details)
 
 
 class ArchivalDate(_Model):

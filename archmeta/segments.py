@@ -2,10 +2,19 @@
 
 The Digital Archive marks editorial interventions with square brackets:
 
-* omission: ``[...]`` and its variants ``[…]``, ``[ …]``, ``[....]``;
-* illegible text: ``[illegible]``;
+* omission: dots and ellipses, at least three dots or one ``…``, spaces allowed: ``[...]``,
+  ``[…]``, ``[ …]``, ``[....]``, ``[….]``, ``[.…]``;
+* illegible text: ``[illegible]``, or a few words (at most six) that include the word
+  *illegible*, which then describe what cannot be read: ``[illegible signature]``;
 * sic: ``[sic]``, ``[sic.]``, ``[sic!]`` (the mark follows the word it qualifies);
-* supplied text: any other bracketed text, ``[April]``, ``F[oreign] M[inistry]``.
+* footnote reference: a number of at most three digits or one to three asterisks, ``[1]``,
+  ``[*]`` (a four-digit ``[1962]`` is a supplied year);
+* editorial note: the editors' remark on the text rather than text of the document, told by
+  its first words (*emphasis*, *italics*, *underlined*, *handwritten*, *crossed out*, *stamp*,
+  *note*, *translator's note*, *editor's note*, *Ed.*, *Trans.*) or by the words *in the
+  original* anywhere: ``[emphasis in the original]``, ``[Translator's note: ...]``;
+* supplied text: any other bracketed text, ``[April]``, ``F[oreign] M[inistry]``, and text in
+  double brackets, ``[[I. I. Varnov]]`` (kept as written).
 
 ``parse_inline`` splits a paragraph into segments and ``render`` joins them back; rendering
 always gives back the identical string. A ``[`` without its ``]`` (or a nested one) is text.
@@ -22,6 +31,8 @@ from functools import lru_cache
 from typing import Literal
 
 __all__ = [
+    "EditorialNote",
+    "FootnoteRef",
     "Illegible",
     "Omission",
     "Segment",
@@ -66,6 +77,13 @@ class Illegible:
     def render(self) -> str:
         return self.mark
 
+    @property
+    def description(self) -> str | None:
+        """What cannot be read, ``illegible signature`` for ``[illegible signature]``; None for
+        a bare ``[illegible]``."""
+        inner = self.mark[1:-1].strip()
+        return None if inner.casefold() == "illegible" else inner
+
 
 @dataclass(frozen=True, slots=True)
 class Sic:
@@ -79,33 +97,74 @@ class Sic:
 
 
 @dataclass(frozen=True, slots=True)
-class Supplied:
-    """Text the editors supplied, written ``[text]``."""
+class FootnoteRef:
+    """A footnote marker, ``[1]``: ``label`` names a note printed elsewhere."""
+
+    label: str
+    kind: Literal["footnote"] = "footnote"
+
+    def render(self) -> str:
+        return f"[{self.label}]"
+
+
+@dataclass(frozen=True, slots=True)
+class EditorialNote:
+    """The editors' remark on the text, ``[emphasis in the original]``."""
 
     text: str
-    kind: Literal["supplied"] = "supplied"
+    kind: Literal["note"] = "note"
 
     def render(self) -> str:
         return f"[{self.text}]"
 
 
-Segment = Text | Omission | Illegible | Sic | Supplied
+@dataclass(frozen=True, slots=True)
+class Supplied:
+    """Text the editors supplied, written ``[text]`` (or ``[[text]]`` when ``double``)."""
 
-_BRACKET = re.compile(r"\[([^\[\]\n]*)\]")
-_OMISSION = re.compile(r"\s*(?:\.{3,}|…)\s*")
-_ILLEGIBLE = re.compile(r"illegible", re.IGNORECASE)
+    text: str
+    kind: Literal["supplied"] = "supplied"
+    double: bool = False
+
+    def render(self) -> str:
+        return f"[[{self.text}]]" if self.double else f"[{self.text}]"
+
+
+Segment = Text | Omission | Illegible | Sic | FootnoteRef | EditorialNote | Supplied
+
+# Double brackets first: ``[[a]]`` is one mark, not "[" + ``[a]`` + "]".
+_BRACKET = re.compile(r"\[\[([^\[\]\n]+)\]\]|\[([^\[\]\n]*)\]")
+_ILLEGIBLE = re.compile(r"(?=.*\billegible\b)\w[\w'’.,-]*(?: [\w'’.,-]+){0,5}", re.IGNORECASE)
 _SIC = re.compile(r"sic[.!]?", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"[0-9]{1,3}|\*{1,3}")
+_NOTE = re.compile(
+    r"(?:emphasis|italics|underlined|handwritten|hand-written|crossed out|stamp"
+    r"|(?:translator|editor)['’]?s note|note|ed\.|trans\.)(?![\w-]).*"
+    r"|.*\bin the original\b.*",
+    re.IGNORECASE,
+)
+
+
+def _is_omission(inner: str) -> bool:
+    """Dots and ellipses only (white space aside), at least three dots or one ellipsis. A
+    function, not a pattern: a pattern that counts dots among spaces backtracks badly."""
+    dots = "".join(inner.split())
+    return bool(dots) and not dots.strip(".…") and (dots.count(".") >= 3 or "…" in dots)
 
 
 def classify_mark(inner: str) -> Segment:
     """The segment for one bracketed mark, given the text between the brackets."""
     mark = f"[{inner}]"
-    if _OMISSION.fullmatch(inner):
+    if _is_omission(inner):
         return Omission(mark)
     if _ILLEGIBLE.fullmatch(inner):
         return Illegible(mark)
     if _SIC.fullmatch(inner):
         return Sic(mark)
+    if _FOOTNOTE.fullmatch(inner):
+        return FootnoteRef(inner)
+    if inner == inner.strip() and _NOTE.fullmatch(inner):
+        return EditorialNote(inner)
     return Supplied(inner)
 
 
@@ -119,10 +178,16 @@ def parse_inline(paragraph: str) -> tuple[Segment, ...]:
     segments: list[Segment] = []
     pos = 0
     for m in _BRACKET.finditer(paragraph):
-        inner = m.group(1)
-        segment = classify_mark(inner)
-        if isinstance(segment, Supplied) and (not inner or inner != inner.strip()):
-            continue  # not an editorial mark; stays in the surrounding text
+        double = m.group(1)
+        if double is not None:
+            if double != double.strip():
+                continue  # not an editorial mark; stays in the surrounding text
+            segment: Segment = Supplied(double, double=True)
+        else:
+            inner = m.group(2)
+            segment = classify_mark(inner)
+            if isinstance(segment, Supplied) and (not inner or inner != inner.strip()):
+                continue  # not an editorial mark; stays in the surrounding text
         if m.start() > pos:
             segments.append(Text(paragraph[pos : m.start()]))
         segments.append(segment)

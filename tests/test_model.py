@@ -191,3 +191,20 @@ def test_lone_surrogates_cannot_reach_rust_and_the_model_refuses_them() -> None:
         record.url = "https://example.org/\udfff"  # and so does assignment
     with pytest.raises(ValidationError, match="string_unicode"):
         ArchivalRecord.model_validate(json.loads(text))  # Python's json module decodes it
+
+
+def test_a_refused_string_is_told_in_words_not_as_a_regular_expression() -> None:
+    import pydantic
+
+    from archmeta.model import PATTERN_WORDS, URL_PATTERN
+
+    with pytest.raises(pydantic.ValidationError) as info:
+        ArchivalRecord(title=" Cable", url="not a url", date={"text": "x", "edtf": "1962-13"})
+    shown = str(info.value)
+    assert "\\x00" not in shown and "match pattern" not in shown
+    assert PATTERN_WORDS[URL_PATTERN] in shown
+    assert "not a valid EDTF value" in shown  # other errors keep pydantic's words
+    kinds = {
+        e["loc"]: (e["type"], (e.get("ctx") or {}).get("pattern")) for e in info.value.errors()
+    }
+    assert kinds[("url",)] == ("string_pattern_mismatch", URL_PATTERN)  # for code that reads them

@@ -46,6 +46,8 @@ class Decoded:
     issues: list[Issue] = field(default_factory=list)
     lines: Mapping[str, int] = field(default_factory=dict)
     error: ArchmetaError | None = None
+    #: The XPath of the element a field was read from (XML formats), beside its line.
+    xpaths: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def usable(self) -> ArchivalRecord | None:
@@ -57,6 +59,11 @@ class Decoded:
         name = where.split("/")[1] if "/" in where else where
         line = self.lines.get(name)
         return (line, 1) if line else None
+
+    def xpath_of(self, where: str) -> str | None:
+        """The XPath of the element a JSON Pointer's field was read from, when known."""
+        name = where.split("/")[1] if "/" in where else where
+        return self.xpaths.get(name)
 
 
 @dataclass

@@ -145,8 +145,7 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
                 if name not in allowed:
                     issues.append(
                         Issue(
-                            message=f"{name!r} is not a field here "
-                            f"(known: {', '.join(sorted(allowed))})",
+                            message=f"{name!r} is not a field here: {_closest(name, allowed)}",
                             rule="unknown-element",
                             pointer=pointer([*path, name]),
                             source=source,
@@ -155,6 +154,8 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
             continue
         if error.validator == "pattern":
             message = f"{_short(error.instance)} {describe_pattern(str(error.validator_value))}"
+        elif error.validator == "type":
+            message = _type_message(error.instance, error.validator_value, path)
         else:
             message = error.message
             if len(message) > 300:
@@ -169,6 +170,52 @@ def data_issues(data: Any, source: str | None = None) -> list[Issue]:
             )
         )
     return issues
+
+
+def _closest(name: str, allowed: set[str]) -> str:
+    """A suggestion for an unknown member: the closest known one, or how many there are (the
+    list itself is in the docs, not repeated for every unknown member)."""
+    import difflib
+
+    near = difflib.get_close_matches(name.lower(), sorted(allowed), n=1, cutoff=0.7)
+    if near:
+        return f"did you mean {near[0]!r}?"
+    return f"it is none of the {len(allowed)} fields of a record (docs/formats/json.md)"
+
+
+# What a value of each JSON type is called in messages, and the shape of the record's objects.
+_TYPE_WORDS = {
+    "object": "an object",
+    "array": "an array (a list in [...])",
+    "string": "a string",
+    "null": "null",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+}
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "true or false"}
+_SHAPES = {
+    "date": '{{"text": {value}}} (the date as written; "edtf" is optional)',
+    "languages": '[{{"name": {value}}}]',
+    "original_languages": '[{{"name": {value}}}]',
+}
+
+
+def _type_message(value: Any, expected: Any, path: list[Any]) -> str:
+    """Words for a value of the wrong JSON type: what it is, what is expected and, where the
+    record wants an object or a list, the shape to write (the value itself kept short)."""
+    kinds = expected if isinstance(expected, list) else [expected]
+    wanted = " or ".join(_TYPE_WORDS.get(str(kind), str(kind)) for kind in kinds if kind != "null")
+    found = next((w for t, w in _JSON_TYPES.items() if isinstance(value, t)), "a number")
+    if value is None:
+        found = "null"
+    if not path:
+        return f'the document is {found}; a record is one JSON object, {{"title": ...}}'
+    message = f"{_short(value)} is {found}, not {wanted}"
+    field = str(path[0])
+    if len(path) == 1 and field in _SHAPES and isinstance(value, str):
+        message += f": write {_SHAPES[field].format(value=_json.dumps(value, ensure_ascii=False))}"
+    return message
 
 
 def _short(value: Any, width: int = 60) -> str:

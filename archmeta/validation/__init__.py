@@ -82,10 +82,12 @@ def check_record(
     locate: Callable[[str], tuple[int, int] | None] | None = None,
     profile: Profile | None = None,
     unavailable: frozenset[str] = frozenset(),
+    xpath_of: Callable[[str], str | None] | None = None,
 ) -> list[Issue]:
     """Run every record rule on a record; ``severities`` overrides (``"off"`` disables).
 
-    ``locate`` maps a JSON Pointer to a (line, column) in the source, when the format knows.
+    ``locate`` maps a JSON Pointer to a (line, column) in the source, when the format knows;
+    ``xpath_of`` maps it to the XPath of the element it was read from (XML formats).
     ``profile`` adds its required fields and its severities (``severities`` wins over it).
     ``unavailable`` names fields the record's format cannot hold; rules about them are skipped.
     """
@@ -98,6 +100,7 @@ def check_record(
             return
         for where, message in found:
             position = locate(where) if locate else None
+            xpath = xpath_of(where) if xpath_of else None
             issues.append(
                 Issue(
                     message=message,
@@ -106,6 +109,7 @@ def check_record(
                     pointer=None if position else where,
                     line=position[0] if position else None,
                     column=position[1] if position else None,
+                    xpath=xpath,
                     source=source,
                 )
             )
@@ -138,6 +142,25 @@ def _with_source(issues: Iterable[Issue], source: str | None) -> list[Issue]:
     return [i if i.source or source is None else replace(i, source=source) for i in issues]
 
 
+def _once(schema: list[Issue], found: list[Issue]) -> tuple[list[Issue], list[Issue]]:
+    """Report an element the reader does not know and the schema does not allow once: as the
+    reader's more specific issue (it says what became of the element), with the schema's
+    severity when that is worse (a schema-invalid document is not valid, whatever the reader
+    could make of it)."""
+    unknown = {i.line: i for i in found if i.rule == "unknown-element" and i.line is not None}
+    clashes = {i.line for i in schema if i.rule == "schema-invalid" and i.line in unknown}
+    if not clashes:
+        return schema, found
+    schema = [i for i in schema if not (i.rule == "schema-invalid" and i.line in clashes)]
+    found = [
+        replace(i, severity="error", message=i.message + " (the schema does not allow it)")
+        if i.rule == "unknown-element" and i.line in clashes
+        else i
+        for i in found
+    ]
+    return schema, found
+
+
 def _document_issues(
     codec: Codec,
     data: str | bytes,
@@ -151,13 +174,20 @@ def _document_issues(
     decoded = codec.read(data, label)
     seen = {(i.line, i.column, i.message) for i in issues}
     found = [i for i in decoded.issues if (i.line, i.column, i.message) not in seen]
+    issues, found = _once(issues, found)
     if decoded.usable is not None:
         found = _tuned(found, settings)  # a profile tunes what a convertible record must meet
     issues = _with_source(issues + found, label)
     if decoded.record is None:
         return issues
     return issues + check_record(
-        decoded.record, label, settings, decoded.locate, profile, codec.unavailable
+        decoded.record,
+        label,
+        settings,
+        decoded.locate,
+        profile,
+        codec.unavailable,
+        decoded.xpath_of,
     )
 
 

@@ -32,9 +32,11 @@ declare(
     "unknown-element",
     "error",
     "The document holds something archmeta does not know: an unknown **Section:** before the "
-    "body of a text record, an unknown key in JSON (both make the document unreadable), an "
+    "body of a text record (the message suggests the closest known section), an unknown key "
+    "in JSON (both make the document unreadable), an "
     "element of Dublin Core that is foreign or has no archmeta field (ignored by the reader: a "
-    "warning unless a profile sets this rule).",
+    "warning unless a profile sets this rule; an error when the format's schema does not allow "
+    "it either, reported once under this id).",
     '{"title": "Cable", "summery": "A cable."}',
 )
 declare(
@@ -86,7 +88,7 @@ declare(
     "schema-invalid",
     "error",
     "The document breaks the format's published schema (XSD or RELAX NG) or a schema file.",
-    _OAI_DC.format("<dc:title>Cable</dc:title><dc:shelfmark>A 12</dc:shelfmark>"),
+    _OAI_DC.format('<dc:title type="main">Cable</dc:title>'),
     "oai_dc",
 )
 
@@ -132,6 +134,50 @@ declare(
     "error",
     "A one-line section (Identifier, Type, ...) holds several lines.",
     "**Cable**\n\n**Type:**\n\nLetter\nCable\n",
+    "text",
+)
+declare(
+    "text-heading-near-miss",
+    "error",
+    "Before the body, a paragraph that looks like a known section heading but is not written "
+    "`**Name:**` on a line of its own (`**Summary**:`, `Summary:`, `## Summary`, `__Summary:__`, "
+    "`**Citation**`, `**Summary:** text` on one line, a heading with its text under it and no "
+    "blank line, `**Original language:**`): read literally, the section's text would become "
+    "body text. The message names the heading meant.",
+    "**Cable**\n\n**Summary**:\n\nA cable.\n",
+    "text",
+)
+declare(
+    "text-heading-in-body",
+    "warning",
+    "A body paragraph looks like a mistyped section heading (`Summary:`, `**Sumary:**`); it is "
+    "kept as body text, which loses the section if it was meant as one.",
+    "**Cable**\n\nThe text.\n\n**Sumary:**\n\nA cable.\n",
+    "text",
+)
+declare(
+    "text-title-date",
+    "warning",
+    "The title reads as a date: most likely the date line and the title line are separated by "
+    "a blank line, which makes the date the title and the title the first body paragraph.",
+    "**April 30, 1962**\n\n**Cable to Moscow**\n\nThe text.\n",
+    "text",
+)
+declare(
+    "text-body-bold",
+    "warning",
+    "The body opens with a bold line: most likely a header line separated from the header by a "
+    "blank line.",
+    "**April 30, 1962**\n\n**Cable to Moscow**\n\nThe text.\n",
+    "text",
+)
+declare(
+    "text-contents-item",
+    "warning",
+    "A `- ` line after the Contents list was read as a Contents entry but does not look like one "
+    "(a few words naming a version of the document, such as 'English Translation' or "
+    "'Original Scan'): the body probably begins with a list and needs its `\\` escape.",
+    "**Cable**\n\n**Contents:**\n\n- English Translation\n\n- Kim to Moscow, 12 May 1962\n",
     "text",
 )
 declare(

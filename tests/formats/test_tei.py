@@ -222,6 +222,21 @@ def _p(paragraph: str) -> str:
         ("[] and [ x] and [a\tb]", "[] and [ x] and <supplied>a\tb</supplied>"),
         ("<b> & ]]> \"'", "&lt;b&gt; &amp; ]]&gt; \"'"),
         ("tab\tand\u00a0nbsp  two", "tab\tand\u00a0nbsp  two"),
+        (
+            "cut [….] and [.…]",
+            'cut <gap reason="editorial" rend="[….]"/> and <gap reason="editorial" rend="[.…]"/>',
+        ),
+        (
+            "signed [illegible signature]",
+            'signed <gap reason="illegible" rend="[illegible signature]">'
+            "<desc>illegible signature</desc></gap>",
+        ),
+        ("the talks.[1]", 'the talks.<ref type="footnote">1</ref>'),
+        (
+            "urgent [emphasis in the original]",
+            'urgent <note type="editorial">emphasis in the original</note>',
+        ),
+        ("[[I. I. Varnov]]", '<supplied rend="[[]]">I. I. Varnov</supplied>'),
     ],
 )
 def test_inline_marks(paragraph: str, xml: str):

@@ -214,11 +214,13 @@ class DublinCoreCodec(Codec):
         return 3 if _root_flavour(head) == self.flavour else 0
 
     def read(self, data: str | bytes, source: str | None = None) -> Decoded:
+        places: dict[str, tuple[int, str]] = {}
         try:
-            record, issues = read(data, source, flavour=self.flavour)
+            record, issues = read(data, source, flavour=self.flavour, places=places)
         except (ParseError, ValidationError) as exc:
             return failed(exc)
-        return Decoded(record, issues)
+        lines = {name: line for name, (line, _) in places.items()}
+        return Decoded(record, issues, lines, xpaths={k: x for k, (_, x) in places.items()})
 
     def write(self, record: ArchivalRecord) -> str:
         return dumps(record, flavour=self.flavour)

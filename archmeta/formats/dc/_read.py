@@ -96,13 +96,43 @@ def find_container(root: etree._Element) -> etree._Element | None:
     return next((e for e in root.iter() if isinstance(e.tag, str) and _holds_dc(e)), root)
 
 
+# Fields read from the same elements as another field: found at that field's element.
+_SAME_ELEMENTS = {
+    "title": ("alternative_titles",),
+    "summary": ("notes",),
+    "identifier": ("url", "identifiers"),
+}
+_PREFIXES = {DC_NS: "dc", DCTERMS_NS: "dcterms", OAI_DC_NS: "oai_dc", OAI_NS: "oai"}
+
+
+def _xpath(element: etree._Element) -> str:
+    """A readable XPath (``/oai_dc:dc/dc:title[2]``), with the usual prefixes."""
+    parts = []
+    node: etree._Element | None = element
+    while node is not None and isinstance(node.tag, str):
+        namespace, name = _local(node.tag)
+        step = f"{_PREFIXES[namespace]}:{name}" if namespace in _PREFIXES else name
+        parent = node.getparent()
+        if parent is not None:
+            same = [c for c in parent if c.tag == node.tag]
+            if len(same) > 1:
+                step += f"[{same.index(node) + 1}]"
+        parts.append(step)
+        node = parent
+    return "/" + "/".join(reversed(parts))
+
+
 def from_element(
-    container: etree._Element, source: str | None = None
+    container: etree._Element,
+    source: str | None = None,
+    places: dict[str, tuple[int, str]] | None = None,
 ) -> tuple[ArchivalRecord | None, list[Issue]]:
     """Read the DC elements under ``container`` (either flavour, tolerant of real records).
 
     Returns the record (None when it cannot be built) and every issue: warnings for what was
-    not kept, errors for what stopped the record being built.
+    not kept, errors for what stopped the record being built. ``places``, when given, is
+    filled with the line and XPath of the first element each field was read from, so that
+    rules about a field can point into the document.
     """
     issues: list[Issue] = []
     buckets = _Buckets()
@@ -150,6 +180,10 @@ def from_element(
                 continue  # empty elements carry nothing
         if len(child):
             warn(f"child elements of {child.tag} were read as text", line, "dc-mixed-content")
+        if places is not None and field_name not in places and line is not None:
+            place = (line, _xpath(child))
+            for name_ in (field_name, *_SAME_ELEMENTS.get(field_name, ())):
+                places.setdefault(name_, place)
         buckets.add(field_name, _Value(text, _xsi_type_local(child), line, namespace, name, seq))
 
     data: dict[str, Any] = {}
@@ -347,9 +381,13 @@ def _read_languages(buckets: _Buckets, warn: Any) -> list[Language]:
 
 
 def read(
-    text: str | bytes, source: str | None = None, flavour: str = "oai_dc"
+    text: str | bytes,
+    source: str | None = None,
+    flavour: str = "oai_dc",
+    places: dict[str, tuple[int, str]] | None = None,
 ) -> tuple[ArchivalRecord, list[Issue]]:
-    """Read a Dublin Core document: the record and the warnings about what was not kept.
+    """Read a Dublin Core document: the record and the warnings about what was not kept
+    (``places``: see :func:`from_element`).
 
     Raises :class:`ParseError` for XML that is not well-formed and :class:`ValidationError`
     when no record can be built (no title).
@@ -389,7 +427,7 @@ def read(
         )
     else:
         extra_issue = []
-    record, issues = from_element(container, source)
+    record, issues = from_element(container, source, places)
     issues = extra_issue + issues
     if record is None:
         raise ValidationError(issues, source=source)

@@ -92,11 +92,13 @@ class TeiCodec(Codec):
         return 3 if root is not None and root[:2] in ((TEI_NS, "TEI"), (TEI_NS, "teiCorpus")) else 0
 
     def read(self, data: str | bytes, source: str | None = None) -> Decoded:
+        places: dict[str, tuple[int, str]] = {}
         try:
-            record, issues = read(data, source)
+            record, issues = read(data, source, places)
         except (ParseError, ValidationError) as exc:
             return failed(exc)
-        return Decoded(record, issues)
+        lines = {name: line for name, (line, _) in places.items()}
+        return Decoded(record, issues, lines, xpaths={k: x for k, (_, x) in places.items()})
 
     def write(self, record: ArchivalRecord) -> str:
         return dumps(record)

@@ -31,6 +31,31 @@ from ._text import (
     _TextReader,
 )
 
+# Where a date is read from, in order: archmeta's own place, then what other projects use.
+_DATE_PATHS = (
+    "teiHeader/profileDesc/creation//date",
+    "teiHeader/profileDesc/correspDesc/correspAction[@type='sent']/date",
+    "text/body//dateline//date",
+    "text//dateline//date",
+)
+# Other places a field is read from when the mapping table's path is not in the document.
+_FALLBACK_PATHS = {"date": _DATE_PATHS, "body": ("text/body//p", "text/body")}
+
+
+def _places(reader: _Reader, record: ArchivalRecord) -> dict[str, tuple[int, str]]:
+    """The line and XPath of the first element each field of ``record`` was read from (the
+    mapping table's path, else where a foreign document has it), for rules to point at."""
+    out: dict[str, tuple[int, str]] = {}
+    for name, path in FIELD_PATHS.items():
+        if getattr(record, name, None) in (None, [], ""):
+            continue
+        for candidate in (path, *_FALLBACK_PATHS.get(name, ())):
+            nodes = reader.find(candidate)
+            if nodes and nodes[0].sourceline:
+                out[name] = (nodes[0].sourceline, _xpath(nodes[0], reader.positions))
+                break
+    return out
+
 
 class _Reader(_TextReader):
     """Reads the record's fields from a TEI document."""
@@ -268,12 +293,7 @@ class _Reader(_TextReader):
         fields["date"] = self.date()
 
     def date(self) -> ArchivalDate | None:
-        for path in (
-            "teiHeader/profileDesc/creation//date",
-            "teiHeader/profileDesc/correspDesc/correspAction[@type='sent']/date",
-            "text/body//dateline//date",
-            "text//dateline//date",
-        ):
+        for path in _DATE_PATHS:
             nodes = self.find(path)
             if nodes:
                 if path.startswith("teiHeader"):
@@ -447,8 +467,13 @@ def _document_root(data: str | bytes, source: str | None) -> tuple[Any, list[Iss
     return root, issues
 
 
-def read(data: str | bytes, source: str | None = None) -> tuple[ArchivalRecord, list[Issue]]:
+def read(
+    data: str | bytes,
+    source: str | None = None,
+    places: dict[str, tuple[int, str]] | None = None,
+) -> tuple[ArchivalRecord, list[Issue]]:
     """Read a TEI document: the record, and warnings about what was skipped or flattened.
+    ``places``, when given, is filled with the line and XPath each field was read from.
 
     Raises :class:`ParseError` for malformed XML (line and column), a root other than ``TEI``
     and a document without a title.
@@ -471,6 +496,8 @@ def read(data: str | bytes, source: str | None = None) -> tuple[ArchivalRecord, 
 
         raise ValidationError(pydantic_issues(exc, source), source) from None
     reader.issues.sort(key=lambda i: i.line if i.line is not None else 0)
+    if places is not None:
+        places.update(_places(reader, record))
     return record, reader.issues
 
 

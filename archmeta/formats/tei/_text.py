@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import Issue
 from ...model import EDTF_PATTERN, LINE_PATTERN
-from ...segments import Illegible, Omission, Sic, classify_mark
+from ...segments import EditorialNote, FootnoteRef, Illegible, Omission, Sic, classify_mark
 from ._common import (
     XML_NS,
     _compiled,
@@ -124,12 +124,18 @@ class _TextReader:
             if name not in ("pb", "cb", "anchor", "index"):
                 self.note_inline("skipped", child)
             return []
+        if name in ("note", "ref"):
+            mark = self.mark_of(child)
+            if mark is not None:
+                return [mark]
         if name in _DROPPED_INLINE:
             self.note_inline("skipped", child)
             return []
         if name == "gap":
             return [self.gap_mark(child)]
         if name == "supplied":
+            if child.get("rend") == "[[]]":
+                return ["[[", *self.pieces(child, body), "]]"]
             return ["[", *self.pieces(child, body), "]"]
         if name == "sic":
             mark = child.get("rend")
@@ -152,6 +158,17 @@ class _TextReader:
         if name not in _KNOWN_INLINE and body:
             self.note_inline("flattened", child)
         return self.pieces(child, body)
+
+    def mark_of(self, element: Any) -> str | None:
+        """``[text]`` for an editorial ``<note>`` or a footnote ``<ref>`` whose text reads back
+        as that kind of mark (archmeta writes them so); None for other notes and refs, which
+        are read as before (a note skipped, a ref flattened)."""
+        kind = {"note": ("editorial", EditorialNote), "ref": ("footnote", FootnoteRef)}
+        wanted, segment = kind[_local(element)]
+        if element.get("type") != wanted or len(element):
+            return None
+        mark = f"[{element.text or ''}]"
+        return mark if isinstance(_classify(mark), segment) else None
 
     def gap_mark(self, gap: Any) -> str:
         for candidate in (gap.get("rend"), _text_of(gap, "desc")):

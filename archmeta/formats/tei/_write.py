@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from ...dates import edtf_bounds
 from ...model import ArchivalDate, ArchivalRecord
-from ...segments import Illegible, Omission, Sic, Supplied, Text, parse_inline
+from ...segments import (
+    EditorialNote,
+    FootnoteRef,
+    Illegible,
+    Omission,
+    Sic,
+    Supplied,
+    Text,
+    parse_inline,
+)
 from .._io import PathOrFile, write_text
 from ._common import (
     APPLICATION,
@@ -77,6 +86,8 @@ def _rend_safe(mark: str) -> bool:
     return all(unicodedata.category(c)[0] not in "CZ" for token in tokens for c in token)
 
 
+# @rend of text supplied in double brackets, [[I. I. Varnov]].
+_DOUBLE = "[[]]"
 _WORD_BEFORE_SIC = re.compile(r"(\S+) \Z")
 
 
@@ -106,12 +117,21 @@ def _write_paragraph(p: etree._Element, paragraph: str) -> None:
         elif isinstance(segment, (Omission, Illegible)):
             reason = "editorial" if isinstance(segment, Omission) else "illegible"
             if _rend_safe(segment.mark):
-                out.child("gap", reason=reason, rend=segment.mark)
+                gap = out.child("gap", reason=reason, rend=segment.mark)
+                if isinstance(segment, Illegible) and segment.description is not None:
+                    _sub(gap, "desc", segment.description)  # what cannot be read
             else:
                 gap = out.child("gap", reason=reason)
                 _sub(gap, "desc", segment.mark)
+        elif isinstance(segment, FootnoteRef):
+            out.child("ref", segment.label, type="footnote")
+        elif isinstance(segment, EditorialNote):
+            out.child("note", segment.text, type="editorial")
         elif isinstance(segment, Supplied):
-            out.child("supplied", segment.text)
+            if segment.double:
+                out.child("supplied", segment.text, rend=_DOUBLE)
+            else:
+                out.child("supplied", segment.text)
 
 
 def _resp(title_stmt: etree._Element, role: tuple[str, str], name: str) -> None:

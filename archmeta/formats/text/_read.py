@@ -7,10 +7,12 @@ import re
 from typing import Any
 
 from ...citation import parse_citation, parse_funders
-from ...errors import ArchmetaError, Issue, ParseError, line_col
+from ...dates import explain_date
+from ...errors import ArchmetaError, Issue, ParseError, Severity, line_col
 from ...model import ArchivalRecord, Language
 from .._io import PathOrFile, decode_text, read_bytes, source_name
 from ..codec import Decoded, failed
+from ._headings import NearMiss, near_miss, suggestion
 from ._layout import (
     _BOLD,
     _CONTROL,
@@ -20,11 +22,9 @@ from ._layout import (
     _HEADER_ESCAPE,
     _LANGUAGE_CODE,
     _LANGUAGE_FIELDS,
-    _LINE,
     _LINE_SECTIONS,
     _LIST_FIELDS,
     _NONE,
-    _PARAGRAPH_FIELDS,
     _URL_LINE,
     TEXT_SECTIONS,
     _content,
@@ -33,9 +33,28 @@ from ._layout import (
     _paragraphs,
     _unescape,
 )
+from ._refused import NO_TITLE as _NO_TITLE
+
+_DERIVED_FROM = {
+    "publisher": "citation",
+    "source": "citation",
+    "translators": "citation",
+    "funders": "credits",
+}
+# What a Contents entry looks like (examples/): a few words naming a version of the document,
+# "English Translation", "Original Scan", "Russian Transcription".
+_CONTENTS_ENTRY = re.compile(
+    r"^(?:[\w'()-]+ ){0,4}(?:translation|transcription|transcript|scan|original|facsimile"
+    r"|audio|video|recording|summary)$",
+    re.IGNORECASE,
+)
 
 
 class _Reader:
+    """One reading of a document. Problems are collected in ``issues`` (each at its line) and
+    reading goes on past them wherever the rest can still be read safely, so that a document's
+    every problem is reported at once; :meth:`read` raises only when no record can be made."""
+
     def __init__(self, text: str, source: str | None) -> None:
         self.text = text
         self.source = source
@@ -43,6 +62,7 @@ class _Reader:
         self.lines_of: dict[str, int] = {}
         self.body_lines: list[int] = []  # the first line of each body paragraph
         self.overrides: dict[str, Any] = {}
+        self.issues: list[Issue] = []
 
     def error(
         self, message: str, line: int, column: int = 1, rule: str = "text-syntax"
@@ -57,6 +77,27 @@ class _Reader:
             snippet=snippet or None,
             rule=rule,
         )
+
+    def report(
+        self,
+        message: str,
+        line: int,
+        rule: str,
+        severity: Severity = "error",
+        column: int = 1,
+    ) -> None:
+        """Record a problem and go on reading."""
+        self.issues.append(
+            Issue(message, rule, severity, line=line, column=column, source=self.source)
+        )
+
+    @property
+    def first_error(self) -> ParseError | None:
+        """The first error found, as the exception :func:`loads` raises."""
+        for issue in self.issues:
+            if issue.severity == "error":
+                return self.error(issue.message, issue.line or 1, issue.column or 1, issue.rule)
+        return None
 
     def read(self) -> ArchivalRecord:
         m = _CONTROL.search(self.text)
@@ -74,9 +115,8 @@ class _Reader:
             raise self.error(
                 "the record is empty: expected a bold title line", 1, rule="text-empty"
             )
-        self._read_header(paragraphs[0])
+        index = self._read_header(paragraphs[0])
         body: list[str] = []
-        index = 1
         while index < len(paragraphs):
             par = paragraphs[index]
             header = _HEADER.match(par.lines[0]) if par.single else None
@@ -84,12 +124,33 @@ class _Reader:
             if name is not None and name in TEXT_SECTIONS:
                 index = self._read_section(name, par, paragraphs, index + 1)
                 continue
+            near = near_miss(par.lines)
+            if near is not None and not body:
+                index = self._read_near_miss(near, par, paragraphs, index)
+                continue
             if name is not None and not body:
-                raise self.error(
-                    f"unknown section {name!r}; known sections: {', '.join(TEXT_SECTIONS)}",
+                self.report(
+                    f"unknown section {name!r}: {suggestion(name)}",
                     par.line,
-                    1,
-                    rule="unknown-element",
+                    "unknown-element",
+                )
+                index += 2  # the heading and its content paragraph, read past
+                continue
+            if near is not None:
+                self.report(
+                    f"this body paragraph looks like the heading of section {near.section!r} and "
+                    f"is kept as body text; if it is the heading: {near.why}",
+                    par.line,
+                    "text-heading-in-body",
+                    "warning",
+                )
+            elif not body and par.single is not None and _BOLD.match(par.single.strip()):
+                self.report(
+                    "the body opens with a bold line; if it is the title, put it directly "
+                    "under the date line (no blank line between them)",
+                    par.line,
+                    "text-body-bold",
+                    "warning",
                 )
             body.append(_content(par))
             self.lines_of.setdefault("body", par.line)
@@ -97,52 +158,103 @@ class _Reader:
             index += 1
         if body:
             self.fields["body"] = body
+        # Fields derived from a section are found at that section's line.
+        for derived, origin in _DERIVED_FROM.items():
+            if origin in self.lines_of:
+                self.lines_of.setdefault(derived, self.lines_of[origin])
         return self._build()
 
-    def _read_header(self, par: _Paragraph) -> None:
+    def _read_near_miss(
+        self, near: NearMiss, par: _Paragraph, paragraphs: list[_Paragraph], index: int
+    ) -> int:
+        """Report a mistyped heading before the body, then read it as the section it means so
+        that the rest of the document is read as it would be once the heading is fixed."""
+        if near.misspelt:
+            shown = par.lines[0].strip()[2:-3]
+            self.report(
+                f"unknown section {shown!r}: did you mean **{near.section}:**?",
+                par.line,
+                "unknown-element",
+            )
+        else:
+            self.report(
+                f"{par.lines[0].strip()[:40]!r} is not a section heading, so the section's "
+                f"text would be read as body text: {near.why}",
+                par.line,
+                "text-heading-near-miss",
+            )
+        if near.content is None:
+            return self._read_section(near.section, par, paragraphs, index + 1)
+        inline = _Paragraph(par.line, near.content)
+        spliced = [*paragraphs[: index + 1], inline, *paragraphs[index + 1 :]]
+        # Back to the document's own numbering; always past this paragraph (its inline content
+        # may itself be a heading, which leaves the section empty).
+        return max(self._read_section(near.section, par, spliced, index + 1) - 1, index + 1)
+
+    def _read_header(self, par: _Paragraph) -> int:
+        """Read the header; the index of the paragraph after it."""
         if par.single is not None and _is_known_header(par.single):
-            raise self.error(
+            self.report(
                 "missing title: the record must begin with its bold title line",
                 par.line,
-                rule="title-missing",
+                "title-missing",
             )
-        if len(par.lines) > 2:
-            raise self.error(
+            self.fields["title"] = _NO_TITLE  # so that the rest is still read and checked
+            return 0
+        values = []
+        for offset, line in enumerate(par.lines[:2]):
+            m = _BOLD.match(line.strip())
+            if m and m.group("inner").strip():
+                values.append(_HEADER_ESCAPE.sub(r"\1", m.group("inner").strip()))
+                continue
+            # What is wrong first: a line that is not bold (a plain-text header, say), once.
+            if not any(i.rule == "text-header" for i in self.issues):
+                what = (
+                    "the first line is not bold: a record begins with its title in bold "
+                    "(**Title**), or with its date and then its title, each in bold"
+                    if offset == 0
+                    else "the second header line is not bold: after the bold date line comes "
+                    "the title in bold (**Title**)"
+                )
+                self.report(what, par.line + offset, "text-header")
+            values.append(line.strip().strip("*").strip() or _NO_TITLE)
+        if len(par.lines) > 2 and not self.issues:
+            self.report(
                 "the header holds at most two bold lines (date, then title); "
                 "leave a blank line before what follows",
                 par.line + 2,
-                rule="text-header",
+                "text-header",
             )
-        values = []
-        for offset, line in enumerate(par.lines):
-            m = _BOLD.match(line.strip())
-            if not m or not m.group("inner").strip():
-                raise self.error(
-                    "expected a bold line such as **April 30, 1962** or **Title**",
-                    par.line + offset,
-                    rule="text-header",
-                )
-            values.append(_HEADER_ESCAPE.sub(r"\1", m.group("inner").strip()))
         if len(values) == 2:
             self.fields["date_text"] = values[0]
             self.lines_of["date"] = par.line
-        self.fields["title"] = values[-1]
+        title = values[-1]
+        self.fields["title"] = title
         self.lines_of["title"] = par.line + len(values) - 1
+        if len(values) == 1 and explain_date(title).edtf is not None:
+            self.report(
+                f"the title {title!r} reads as a date: if it is the record's date, put the "
+                "bold title line directly under it (no blank line between them)",
+                par.line,
+                "text-title-date",
+                "warning",
+            )
+        return 1
 
     def _read_section(
         self, name: str, header: _Paragraph, paragraphs: list[_Paragraph], index: int
     ) -> int:
         field = TEXT_SECTIONS[name]
+        following = paragraphs[index] if index < len(paragraphs) else None
+        if following is None or (
+            following.single is not None and _is_known_header(following.single)
+        ):
+            self.report(f"section {name!r} has no content", header.line, "text-empty-section")
+            return index
         if field in self.lines_of and (field not in _DERIVED or field in self.overrides):
-            raise self.error(
-                f"section {name!r} appears twice", header.line, rule="text-duplicate-section"
-            )
-        following = paragraphs[index].single if index < len(paragraphs) else None
-        if index >= len(paragraphs) or (following is not None and _is_known_header(following)):
-            raise self.error(
-                f"section {name!r} has no content", header.line, rule="text-empty-section"
-            )
-        par = paragraphs[index]
+            self.report(f"section {name!r} appears twice", header.line, "text-duplicate-section")
+            return self._skip_section(field, paragraphs, index + 1)
+        par = following
         index += 1
         self.lines_of[field] = par.line
         if field in _DERIVED and par.single is not None and par.lines[0].strip() == _NONE:
@@ -154,7 +266,10 @@ class _Reader:
             while index < len(paragraphs) and all(
                 line.startswith("- ") for line in paragraphs[index].lines
             ):
-                items.extend(self._items(paragraphs[index]))
+                more = paragraphs[index]
+                items.extend(self._items(more))
+                if field == "contents":
+                    self._check_contents(more)
                 index += 1
             value: Any = items
         elif field in _LANGUAGE_FIELDS:
@@ -163,10 +278,12 @@ class _Reader:
             value = self._citation(par)
         elif field in _LINE_SECTIONS:
             if par.single is None:
-                raise self.error(
-                    f"section {name!r} holds one line", par.line + 1, rule="text-section-content"
+                self.report(
+                    f"section {name!r} holds one line; the first is kept",
+                    par.line + 1,
+                    "text-section-content",
                 )
-            value = _content(par)
+            value = _content(_Paragraph(par.line, par.lines[:1]))
         else:
             value = _content(par)
         if field in _DERIVED:
@@ -175,13 +292,41 @@ class _Reader:
             self.fields[field] = value
         return index
 
+    @staticmethod
+    def _skip_section(field: str, paragraphs: list[_Paragraph], index: int) -> int:
+        """The index after a section's content that is not read (a repeated section)."""
+        if field in _DASH_LISTS:
+            while index < len(paragraphs) and all(
+                line.startswith("- ") for line in paragraphs[index].lines
+            ):
+                index += 1
+        return index
+
+    def _check_contents(self, par: _Paragraph) -> None:
+        """Warn about ``- `` lines pulled into Contents that do not name a version of the
+        document: most likely the body begins with a list and needs its ``\\`` escape."""
+        for offset, line in enumerate(par.lines):
+            item = line[2:].strip()
+            if not _CONTENTS_ENTRY.match(item):
+                self.report(
+                    f"{item[:40]!r} was read as a Contents entry (it follows the Contents list) "
+                    "but does not look like one (such as 'English Translation'); if the body "
+                    "begins here, write its first line as '\\- ...'",
+                    par.line + offset,
+                    "text-contents-item",
+                    "warning",
+                )
+
     def _items(self, par: _Paragraph) -> list[str]:
         items = []
         for offset, line in enumerate(par.lines):
             if not line.startswith("- ") or not line[2:].strip():
-                raise self.error(
-                    "expected a list item '- text'", par.line + offset, rule="text-list-item"
+                self.report(
+                    "expected a list item '- text'; the line is left out",
+                    par.line + offset,
+                    "text-list-item",
                 )
+                continue
             items.append(line[2:].strip())
         return items
 
@@ -221,10 +366,10 @@ class _Reader:
                 edtf = normalize_date(date_text)
             data["date"] = {"text": date_text, "edtf": edtf}
         elif "date" in self.overrides:
-            raise self.error(
+            self.report(
                 "section 'Normalized Date' needs the bold date line",
                 self.lines_of["date"],
-                rule="text-orphan-date",
+                "text-orphan-date",
             )
         citation = data.get("citation")
         parts = parse_citation(citation, date_text) if citation else None
@@ -238,45 +383,33 @@ class _Reader:
             value = self.overrides.get(field, found)
             if value not in (None, []):
                 data[field] = value
-        return _validated(data, self, self.lines_of)
+        from ._refused import validated
+
+        return validated(data, self)
 
 
-def _validated(data: dict[str, Any], reader: _Reader, lines_of: dict[str, int]) -> ArchivalRecord:
-    import pydantic
-
+def _reading(
+    text: str, source: str | None
+) -> tuple[_Reader, ArchivalRecord | None, ParseError | None]:
+    """Read ``text`` past every problem that can be read past: the reader, its record (None when
+    none can be made) and the first error (None when the record is fine)."""
+    reader = _Reader(text, source)
     try:
-        return ArchivalRecord.model_validate(data)
-    except pydantic.ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first["loc"]
-        field = str(loc[0]) if loc else ""
-        line = lines_of.get(field, 1)
-        value = data.get(field)
-        if field == "body" and len(loc) > 1 and isinstance(loc[1], int):
-            index = loc[1]
-            line = reader.body_lines[index] if index < len(reader.body_lines) else line
-            value = value[index] if isinstance(value, list) and index < len(value) else None
-        if isinstance(value, str) and field in _PARAGRAPH_FIELDS:
-            # The paragraph's own line at fault (one that an escape left empty, say).
-            for offset, part in enumerate(value.split("\n")):
-                if not _LINE.match(part):
-                    line += offset
-                    break
-        from ...errors import describe_pydantic_error, pointer, rule_for_value
-
-        bad = first.get("input")
-        shown = f" {bad!r:.60}" if isinstance(bad, str) else ""
-        raise reader.error(
-            f"{field or 'record'}{shown}: {describe_pydantic_error(first)}",
-            line,
-            rule=rule_for_value(pointer(loc), str(first.get("type", "")), bad),
-        ) from None
+        record: ArchivalRecord | None = reader.read()
+    except ParseError as exc:
+        if not reader.issues or exc.rule != reader.issues[-1].rule:
+            reader.issues.extend(exc.issues)
+        return reader, None, reader.first_error or exc
+    return reader, record, reader.first_error
 
 
 def parse_text(text: str, source: str | None = None) -> tuple[ArchivalRecord, dict[str, int]]:
-    """Parse a text record and also return the line each field was read from."""
-    reader = _Reader(decode_text(text, source), source)
-    record = reader.read()
+    """Parse a text record and also return the line each field was read from.
+
+    Raises :class:`ParseError` at the first error, like :func:`loads`."""
+    reader, record, error = _reading(decode_text(text, source), source)
+    if error is not None or record is None:
+        raise error or reader.error("the record cannot be read", 1)
     return record, dict(reader.lines_of)
 
 
@@ -284,10 +417,10 @@ def loads(text: str | bytes, source: str | None = None) -> ArchivalRecord:
     """Read a record in the Digital Archive plain-text layout.
 
     Accepts CRLF line endings and a UTF-8 byte-order mark. Raises :class:`ParseError` with the
-    line (and column) of the first problem.
+    line (and column) of the first problem (:func:`read` reports them all); warnings (a heading
+    in the body that looks mistyped, ...) do not stop it.
     """
-    reader = _Reader(decode_text(text, source), source)
-    return reader.read()
+    return parse_text(decode_text(text, source), source)[0]
 
 
 def load(target: PathOrFile) -> ArchivalRecord:
@@ -298,7 +431,6 @@ def load(target: PathOrFile) -> ArchivalRecord:
 # Characters the model refuses, as they occur in raw text (CR is a newline to the reader).
 _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MAX_CONTROL_ISSUES = 100
-_MAX_RECOVERIES = 50
 
 
 def _scan_control_characters(text: str, source: str | None) -> tuple[list[Issue], str]:
@@ -321,27 +453,13 @@ def _scan_control_characters(text: str, source: str | None) -> tuple[list[Issue]
     return issues, _RAW_CONTROL.sub("\ufffd", text) if issues else text
 
 
-def _blank_section(text: str, line: int) -> str:
-    """The text with the section header at ``line`` and its content paragraph blanked (line
-    numbers stay), so that reading can go on past an unknown section."""
-    lines = text.split("\n")
-    index = line - 1
-    lines[index] = ""
-    index += 1
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    while index < len(lines) and lines[index].strip():
-        lines[index] = ""
-        index += 1
-    return "\n".join(lines)
-
-
 def read(data: str | bytes, source: str | None = None) -> Decoded:
-    """Read a text record with every problem found on the way.
+    """Read a text record with every problem in the document, each at its line.
 
-    Control characters are reported (each at its place) and read past, and so are unknown
-    sections; any other problem ends reading. The first problem is kept as ``error``, which
-    :func:`loads` raises.
+    Control characters, unknown and mistyped sections, repeated sections, bad list items and
+    every value the model refuses are reported and read past; the record is then what the rest
+    of the document says (for the rules to check) and ``error``, the first problem (which
+    :func:`loads` raises), says it cannot be used. Warnings leave the record usable.
     """
     try:
         text = decode_text(data, source)
@@ -357,18 +475,9 @@ def read(data: str | bytes, source: str | None = None) -> Decoded:
             column=issues[0].column,
             rule=issues[0].rule,
         )
-    for _ in range(_MAX_RECOVERIES):
-        reader = _Reader(text, source)
-        try:
-            record = reader.read()
-        except ParseError as exc:
-            issues.extend(exc.issues)
-            first = first or exc
-            if exc.rule == "unknown-element" and exc.line:
-                text = _blank_section(text, exc.line)
-                continue
-            return Decoded(None, issues, error=first)
-        # With control characters or unknown sections read past, the record is what the rest of
-        # the document says (for the rules to check), and ``error`` says it cannot be used.
-        return Decoded(record, issues, dict(reader.lines_of), error=first)
-    return Decoded(None, issues, error=first)
+    reader, record, error = _reading(text, source)
+    issues.extend(reader.issues)
+    first = first or error
+    if record is None:
+        return Decoded(None, issues, error=first)
+    return Decoded(record, issues, dict(reader.lines_of), error=first)

@@ -8,6 +8,7 @@ from typing import Any
 from ...citation import CitationParts, parse_citation, parse_funders
 from ...model import ArchivalRecord, Language
 from .._io import PathOrFile, write_text
+from ._headings import near_miss
 from ._layout import (
     _DASH_LISTS,
     _DERIVED,
@@ -49,7 +50,9 @@ def _paragraph_lines(
         # Most paragraphs are one line that cannot be taken for markup: written as they are.
         return [value]
     lines = [_escape_line(line) for line in value.split("\n")]
-    if len(lines) == 1 and (_looks_like_header(value) or value == _NONE):
+    heading = len(lines) == 1 and (_looks_like_header(value) or value == _NONE)
+    # near_miss: the reader would take the paragraph for a mistyped heading.
+    if heading or near_miss(lines) is not None:
         lines[0] = "\\" + lines[0]
     if after_list and all(line.startswith("- ") for line in lines):
         lines[0] = "\\" + lines[0]
