@@ -46,7 +46,11 @@ def _paragraph_lines(
     ``after_list``: the paragraph directly follows a ``- `` list section, which would take a
     paragraph made only of ``- `` lines as more items, so such a paragraph is escaped.
     """
-    if "\n" not in value and not value.startswith(("\\", "**", "- ", _NONE)):
+    if (
+        "\n" not in value
+        and not value.startswith(("\\", "**", "- ", _NONE))
+        and near_miss([value]) is None
+    ):
         # Most paragraphs are one line that cannot be taken for markup: written as they are.
         return [value]
     lines = [_escape_line(line) for line in value.split("\n")]
