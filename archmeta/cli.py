@@ -17,13 +17,9 @@ import click
 from .errors import UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
 
     from click.shell_completion import CompletionItem
-    from distributed import Client
 
-    from .batch import BatchResult, Outcome, Settings
-    from .batch.planning import Plan
     from .validation import Profile, Report
 
 
@@ -208,7 +204,9 @@ def convert(
             )
             if scheduler is not None and jobs is not None:
                 raise UsageError("--jobs and --scheduler: the cluster's workers are the jobs")
-            _convert_batch(inputs, settings, out_dir, jobs, quiet, scheduler)
+            from .cli_batch import convert_batch
+
+            convert_batch(inputs, settings, out_dir, jobs, quiet, scheduler)
             return
         if scheduler is not None:
             raise UsageError("--scheduler runs a batch: use --out DIR")
@@ -269,129 +267,6 @@ def _convert_one(
         click.echo(line, err=True)
     if outcome.failed:
         sys.exit(1)
-
-
-def _convert_batch(
-    inputs: tuple[str, ...],
-    settings: Settings,
-    out_dir: str,
-    jobs: int | None,
-    quiet: bool,
-    scheduler: str | None = None,
-    adjust: Callable[[Plan], Plan] | None = None,
-    finish: Callable[[Plan, BatchResult], None] | None = None,
-) -> None:
-    """Plan and run a batch (here, or on the Dask cluster at ``scheduler``), report as it goes,
-    print the summary and exit. ``adjust`` changes the plan before it runs (package item
-    numbering), ``finish`` is called after the run, before the summary (joining one-record
-    outputs into one file)."""
-    if scheduler is None:
-        _convert_planned(inputs, settings, out_dir, jobs, quiet, None, adjust, finish)
-        return
-    from .cluster import cluster_threads, connect
-
-    with connect(scheduler) as client:
-        # Containers are split for the cluster's tasks at once, as for --jobs N.
-        threads = cluster_threads(client)
-        _convert_planned(inputs, settings, out_dir, threads, quiet, client, adjust, finish)
-
-
-def _convert_planned(
-    inputs: tuple[str, ...],
-    settings: Settings,
-    out_dir: str,
-    jobs: int | None,
-    quiet: bool,
-    client: Client | None = None,
-    adjust: Callable[[Plan], Plan] | None = None,
-    finish: Callable[[Plan, BatchResult], None] | None = None,
-) -> None:
-    """Plan the batch, run it here (or on the Dask cluster of ``client``), print the summary."""
-    import signal
-
-    from .batch import available_cores, plan, run
-    from .conversion import EXISTS, Skip
-
-    workers = jobs or available_cores()
-    todo = plan(inputs, settings.to_format, out_dir, settings.from_format, parts=workers)
-    if adjust is not None:
-        todo = adjust(todo)
-    try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(
-            f"{out_dir}: cannot create the output folder ({exc.strerror or exc})"
-        ) from None
-    bar = None
-    if not quiet and sys.stderr.isatty() and todo:
-        from tqdm import tqdm
-
-        tqdm.monitor_interval = 0  # no monitor thread: nothing runs beside the pool's start
-        bar = tqdm(total=todo.records, unit="record", file=sys.stderr, dynamic_ncols=True)
-    existing = 0
-
-    def report(outcome: Outcome) -> None:
-        nonlocal existing
-        for event in outcome.events:
-            if isinstance(event, Skip) and event.reason == EXISTS:
-                existing += 1  # said once, in the summary: a rerun may skip thousands
-                continue
-            if quiet and isinstance(event, Skip):
-                continue
-            if bar is not None:
-                bar.write(event.format(), file=sys.stderr)
-            else:
-                click.echo(event.format(), err=True)
-
-    def advance(count: int) -> None:
-        if bar is not None:
-            bar.update(count)
-
-    try:
-        if client is not None:
-            from .cluster import run as run_on_cluster
-
-            result = run_on_cluster(
-                todo,
-                settings,
-                client,
-                progress=advance if bar is not None else None,
-                report=report,
-            )
-        else:
-            result = run(
-                todo,
-                settings,
-                workers=workers,
-                progress=advance if bar is not None else None,
-                report=report,
-            )
-    finally:
-        if bar is not None:
-            bar.close()
-    if finish is not None:
-        finish(todo, result)
-    if existing:
-        click.echo(
-            f"archmeta: skipped {existing:,} existing output(s) (use --force to overwrite them)",
-            err=True,
-        )
-    if todo.passed_over and not quiet:
-        click.echo(
-            f"archmeta: passed over {len(todo.passed_over):,} file(s) that are not records "
-            f"(such as {todo.passed_over[0]}); name their format with --from to convert them",
-            err=True,
-        )
-    if result.lossy:
-        click.echo(
-            f"archmeta: {result.lossy:,} record(s) lost something in {settings.to_format}: see "
-            "the [dropped] warnings (--strict refuses such records)",
-            err=True,
-        )
-    click.echo(f"archmeta: {result.summary()}", err=True)
-    if result.interrupted:
-        sys.exit(128 + (result.signal or signal.SIGINT))
-    sys.exit(1 if result.failed else 0)
 
 
 def _validation_targets(

@@ -153,14 +153,14 @@ def _export_folders(
     inputs: tuple[str, ...], settings: Settings, out_dir: str, jobs: int | None, quiet: bool
 ) -> None:
     from .batch.planning import numbered
-    from .cli import _convert_batch
+    from .cli_batch import convert_batch
 
     def adjust(todo: Plan) -> Plan:
         plan = numbered(todo, out_dir, ITEM_STEM, "")
         _remove_stale_folders(out_dir)
         return plan
 
-    _convert_batch(inputs, settings, out_dir, jobs, quiet, adjust=adjust)
+    convert_batch(inputs, settings, out_dir, jobs, quiet, adjust=adjust)
 
 
 def _remove_stale_folders(out_dir: str) -> None:
@@ -180,7 +180,8 @@ def _export_joined(
     from dataclasses import replace
 
     from .batch.planning import numbered
-    from .cli import _check_output_file, _convert_batch
+    from .cli import _check_output_file
+    from .cli_batch import convert_batch
     from .formats import _io, get_format
 
     path = Path(output)
@@ -209,7 +210,7 @@ def _export_joined(
             shutil.rmtree(parts, ignore_errors=True)
 
     try:
-        _convert_batch(
+        convert_batch(
             inputs,
             settings,
             parts,
@@ -254,13 +255,14 @@ def import_command(
     Exit status: 0 all converted (or skipped), 1 some record failed, 2 usage error.
     """
     from .batch import Settings
-    from .cli import _convert_batch, _max_bytes, _usage_error
+    from .cli import _max_bytes, _usage_error
+    from .cli_batch import convert_batch
 
     try:
         settings = Settings(
             to_format, from_format, force, _max_bytes(max_size), out_dir=out_dir, timeout=timeout
         )
-        _convert_batch(inputs, settings, out_dir, jobs, quiet)
+        convert_batch(inputs, settings, out_dir, jobs, quiet)
     except UsageError as exc:
         _usage_error(exc)
 
