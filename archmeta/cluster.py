@@ -11,9 +11,14 @@ Outputs are written by the workers, atomically (a temporary file, then a rename)
 output folder, which must therefore be one POSIX file system that every worker and this
 machine see (docs/cluster.md).
 
-Dask runs the tasks of a worker that died again elsewhere. A rerun finds the outputs its
-first attempt wrote: those that did not exist when the run started are this run's own, and are
-counted as converted (``Job.written``), not skipped as existing files.
+Dask runs the tasks of a worker that died again elsewhere (up to the scheduler's
+``allowed-failures``; a ``local:N`` cluster allows none, so that the policy is the local
+pool's); when Dask gives up on a task (``KilledWorker``), each of its inputs is tried once more
+alone, and an input whose worker dies again is reported (``worker-died``): every input is
+counted, as by the local pool. A rerun finds the outputs its first attempt wrote: those that
+did not exist when the run started are this run's own, and are counted as converted
+(``Job.written``), not skipped as existing files. ``--timeout`` holds on the workers as it
+does in the local pool (:func:`archmeta.conversion.time_limit`, in the worker's thread).
 
 This module needs the ``dask`` extra (``pip install 'archmeta[dask]'``); only the command line
 imports it, and only when ``--scheduler`` is given.
@@ -28,12 +33,19 @@ import signal
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .batch import BatchResult, Job, Outcome, Settings, StopSignal, convert_chunk
-from .batch.run import _chunks, _remove_stale_parts
+from .batch.results import (
+    Tally,
+    chunk_size,
+    chunks,
+    mark_written,
+    not_done,
+    remove_stale_parts,
+    worker_died,
+)
 from .errors import Issue, UsageError
 
 if TYPE_CHECKING:
@@ -76,6 +88,12 @@ def connect(address: str) -> Iterator[Client]:
         # it (they would take their records with them), so they start with SIGINT ignored,
         # which a child process inherits; the batch stops them in order instead.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        import dask
+
+        # No rerun by the scheduler of a task whose worker died: archmeta retries each of its
+        # inputs once alone, as the local pool does (the scheduler's reruns would repeat the
+        # whole chunk, and a record that kills its worker would kill four).
+        config = dask.config.set({"distributed.scheduler.allowed-failures": 0})
         try:
             cluster = distributed.LocalCluster(
                 n_workers=int(count),
@@ -86,6 +104,7 @@ def connect(address: str) -> Iterator[Client]:
                 silence_logs=logging.ERROR,
             )
         finally:
+            config.__exit__(None, None, None)
             signal.signal(signal.SIGINT, previous)
         try:
             with distributed.Client(cluster) as client:
@@ -140,23 +159,12 @@ def convert_task(
     """One chunk on a worker: :func:`~archmeta.batch.convert_chunk`, after marking as this
     run's own the outputs that exist now but did not when the run started (a first attempt of
     this task, on a worker that died, wrote them): they are counted, not skipped."""
-    todo = []
-    for job in jobs:
-        mine = [p for p in job.outputs if p not in existed and os.path.exists(p)]
-        todo.append(replace(job, written=frozenset(mine)) if mine else job)
+    todo = [mark_written(job, existed) for job in jobs]
     return convert_chunk(todo, settings, lambda: _stop_requested(event_name))
 
 
-def _died(chunk: Sequence[Job]) -> list[Outcome]:
-    """The outcomes of jobs whose task Dask gave up on (its workers kept dying)."""
-    outcomes = []
-    for job in chunk:
-        outcome = Outcome(job.input)
-        message = "the workers converting it kept dying (killed, or out of memory)"
-        outcome.fail([Issue(message, rule="worker-died", source=job.input)], job.input)
-        outcome.failed = job.weight
-        outcomes.append(outcome)
-    return outcomes
+#: Why an input of a task that Dask gave up on failed (its workers kept dying).
+DIED = "the workers converting it kept dying (killed, or out of memory)"
 
 
 def run(
@@ -177,77 +185,76 @@ def run(
     result = BatchResult()
     started = time.perf_counter()
     stop = StopSignal(insist=True)
-    _remove_stale_parts(jobs)
+    remove_stale_parts(jobs)
     existed = {path for job in jobs for path in job.outputs if os.path.lexists(path)}
     threads = cluster_threads(client)
-    size = max(1, min(64, len(jobs) // (threads * 8)))
-    chunks = list(_chunks(jobs, size, spread=threads))
     event_name = f"archmeta-stop-{uuid.uuid4().hex}"
     event = distributed.Event(event_name, client=client)
+    collect = Tally(result, progress, report)
+    running: dict[Any, tuple[Sequence[Job], bool]] = {}  # future: (its jobs, a retry?)
+    submitted = 0
 
-    def collect(plain: int, outcomes: list[Outcome]) -> None:
-        # As archmeta.batch.run adds up a chunk, so that the counts are the same.
-        result.converted += plain
-        finished = plain
-        for outcome in outcomes:
-            result.outcomes.append(outcome)
-            if not outcome.done:
-                continue
-            finished += outcome.converted + outcome.failed + outcome.skipped
-            result.converted += outcome.converted
-            result.failed += outcome.failed
-            result.skipped += outcome.skipped
-            if report and outcome.events:
-                report(outcome)
-        if progress and finished:
-            progress(finished)
+    def submit(chunk: Sequence[Job], retry: bool) -> Any:
+        nonlocal submitted
+        mine = frozenset(p for job in chunk for p in job.outputs if p in existed)
+        future = client.submit(
+            convert_task,
+            chunk,
+            settings,
+            mine,
+            event_name,
+            key=f"archmeta-convert-{event_name[-12:]}-{submitted}",
+            priority=-submitted,  # in plan order, as the local pool takes them
+            retries=0,
+        )
+        submitted += 1
+        running[future] = (chunk, retry)
+        return future
 
-    running: dict[Any, Sequence[Job]] = {}
     with stop.handling_signals():
         try:
-            for index, chunk in enumerate(chunks):
-                mine = frozenset(p for job in chunk for p in job.outputs if p in existed)
-                future = client.submit(
-                    convert_task,
-                    chunk,
-                    settings,
-                    mine,
-                    event_name,
-                    key=f"archmeta-convert-{event_name[-12:]}-{index}",
-                    priority=-index,  # in plan order, as the local pool takes them
-                    retries=0,
-                )
-                running[future] = chunk
-            _wait(running, collect, stop, event)
+            for chunk in chunks(jobs, chunk_size(len(jobs), threads), spread=threads):
+                submit(chunk, False)
+            _wait(running, collect, stop, event, submit)
         finally:
             if running:  # interrupted for good (a second Ctrl-C), or an error
                 client.cancel(list(running))
             with contextlib.suppress(Exception):
                 event.set()  # tasks still queued anywhere end at once
-            result.interrupted = stop()
-            result.signal = stop.signum
-            if not result.interrupted and not running:
+            if not stop() and not running:
                 # A worker that died left its temporary file: this run's outputs are complete,
                 # so the folder is left as a local run leaves it.
-                _remove_stale_parts(jobs)
+                remove_stale_parts(jobs)
                 if result.converted and not settings.fsync:
                     with contextlib.suppress(Exception):
                         client.run(os.sync)  # one flush to disk per worker machine
-            if result.interrupted:
-                done = result.converted + result.failed + result.skipped
-                result.not_started = max(0, sum(job.weight for job in jobs) - done)
+            collect.finish(jobs, stop(), stop.signum)
             result.seconds = time.perf_counter() - started
     return result
 
 
+def _killed(future: Any) -> bool:
+    """Whether Dask gave up on the task because its workers died (``KilledWorker``)."""
+    return type(future.exception()).__name__ == "KilledWorker"
+
+
+def _task_failed(error: BaseException | None) -> UsageError:
+    return UsageError(
+        f"a task failed on the cluster: {error!r} (is the same archmeta version installed on "
+        "every worker?)"
+    )
+
+
 def _wait(
-    running: dict[Any, Sequence[Job]],
-    collect: Callable[[int, list[Outcome]], None],
+    running: dict[Any, tuple[Sequence[Job], bool]],
+    collect: Tally,
     stop: StopSignal,
     event: Any,
+    submit: Callable[[Sequence[Job], bool], Any],
 ) -> None:
     """Collect finished tasks until none is left; after a stop request, give the workers
-    STOP_GRACE seconds to finish the records in hand, then give up the rest."""
+    STOP_GRACE seconds to finish the records in hand, then give up the rest. The jobs of a
+    task whose workers died are submitted again one by one (``submit``), once."""
     from distributed import as_completed
 
     completed = as_completed(list(running))
@@ -258,30 +265,29 @@ def _wait(
                 stopped_at = time.monotonic()
                 event.set()
             elif time.monotonic() - stopped_at > STOP_GRACE:
-                for chunk in running.values():
-                    collect(0, [Outcome(job.input, done=False) for job in chunk])
+                for chunk, _retry in running.values():
+                    collect(not_done(chunk))
                 return  # the caller cancels them
         batch = completed.next_batch(block=False)
         if not batch:
             time.sleep(0.05)
             continue
         for future in batch:
-            chunk = running.pop(future)
+            chunk, retry = running.pop(future)
             if future.status == "finished":
-                plain, outcomes = future.result()
-                collect(plain, outcomes)
+                collect(future.result())
             elif future.status == "cancelled":
-                collect(0, [Outcome(job.input, done=False) for job in chunk])
+                collect(not_done(chunk))
+            elif not _killed(future):
+                running[future] = (chunk, retry)  # cancelled by the caller
+                raise _task_failed(future.exception())
+            elif retry:
+                collect(worker_died(chunk, DIED))
+            elif stop():
+                collect(not_done(chunk))
             else:
-                error = future.exception()
-                if type(error).__name__ == "KilledWorker":
-                    collect(0, _died(chunk))
-                    continue
-                running[future] = chunk  # cancelled by the caller
-                raise UsageError(
-                    f"a task failed on the cluster: {error!r} (is the same archmeta version "
-                    "installed on every worker?)"
-                )
+                for job in chunk:  # alone, so that one record that kills its worker fails alone
+                    completed.add(submit([job], True))
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -317,24 +323,57 @@ def validate(
     from .validation import load_profile
 
     prof = profile if profile is not None else load_profile(None)
-    threads = cluster_threads(client)
-    size = max(1, min(64, len(targets) // (threads * 8)))
+    size = chunk_size(len(targets), cluster_threads(client))
     batch = uuid.uuid4().hex[:12]
-    futures = [
-        client.submit(
+    futures: list[Any] = []
+
+    def submit(chunk: Sequence[str], key: str) -> Any:
+        future = client.submit(
             validate_task,
-            targets[start : start + size],
+            chunk,
             from_format,
             prof,
             max_bytes,
             schema,
-            key=f"archmeta-validate-{batch}-{start}",
-            priority=-start,
+            key=f"archmeta-validate-{batch}-{key}",
+            priority=-len(futures),
         )
-        for start in range(0, len(targets), size)
-    ]
+        futures.append(future)
+        return future
+
+    starts = range(0, len(targets), size)
+    first = [submit(targets[start : start + size], str(start)) for start in starts]
     try:
-        for future in futures:  # in order: the reports come out as a local run prints them
-            yield from future.result()
+        for start, future in zip(starts, first, strict=True):
+            # In order: the reports come out as a local run prints them.
+            chunk = targets[start : start + size]
+            try:
+                yield from future.result()
+                continue
+            except Exception as exc:
+                if type(exc).__name__ != "KilledWorker":
+                    raise _task_failed(exc) from None
+            # Its workers died: each file once more alone, so that only a file that kills its
+            # worker again fails, and every file still has its report.
+            again = [submit([target], f"{start}-{n}") for n, target in enumerate(chunk)]
+            for target, retry in zip(chunk, again, strict=True):
+                yield _validated_or_died(retry, target, prof.name)
     finally:
         client.cancel(futures)
+
+
+#: Why a file whose workers kept dying has no report of its own.
+VALIDATE_DIED = "the workers checking it kept dying (killed, or out of memory)"
+
+
+def _validated_or_died(future: Any, target: str, profile: str | None) -> Report:
+    from .validation import Report
+
+    try:
+        reports: list[Report] = future.result()
+    except Exception as exc:
+        if type(exc).__name__ != "KilledWorker":
+            raise _task_failed(exc) from None
+        issue = Issue(VALIDATE_DIED, rule="worker-died", source=target)
+        return Report(target, None, [issue], profile)
+    return reports[0]
