@@ -59,6 +59,9 @@ __all__ = ["cluster_threads", "connect", "run", "validate"]
 #: remaining tasks are given up (longer than the local pool's: requests cross the network).
 STOP_GRACE = 3.0
 
+#: Seconds the workers get to flush their outputs to disk at the end of a batch.
+SYNC_WAIT = 10.0
+
 #: Seconds between two looks at the stop event from a worker (each look is a round trip to the
 #: scheduler; a record takes milliseconds, so asking per record would cost more than it does).
 POLL_EVERY = 0.5
@@ -191,10 +194,11 @@ def run(
     event_name = f"archmeta-stop-{uuid.uuid4().hex}"
     event = distributed.Event(event_name, client=client)
     collect = Tally(result, progress, report)
-    running: dict[Any, tuple[Sequence[Job], bool]] = {}  # future: (its jobs, a retry?)
+    # future: (its jobs, None on the first round, or the worker a retry was sent to)
+    running: dict[Any, tuple[Sequence[Job], str | None]] = {}
     submitted = 0
 
-    def submit(chunk: Sequence[Job], retry: bool) -> Any:
+    def submit(chunk: Sequence[Job], worker: str | None = None) -> Any:
         nonlocal submitted
         mine = frozenset(p for job in chunk for p in job.outputs if p in existed)
         future = client.submit(
@@ -206,16 +210,22 @@ def run(
             key=f"archmeta-convert-{event_name[-12:]}-{submitted}",
             priority=-submitted,  # in plan order, as the local pool takes them
             retries=0,
+            workers=None if worker is None else [worker],
+            allow_other_workers=worker is not None,  # when that worker has gone meanwhile
         )
         submitted += 1
-        running[future] = (chunk, retry)
+        running[future] = (chunk, worker)
         return future
+
+    def idle_workers() -> list[str]:
+        busy = {worker for _chunk, worker in running.values()}
+        return [w for w in client.scheduler_info()["workers"] if w not in busy]
 
     with stop.handling_signals():
         try:
             for chunk in chunks(jobs, chunk_size(len(jobs), threads), spread=threads):
-                submit(chunk, False)
-            _wait(running, collect, stop, event, submit)
+                submit(chunk)
+            _wait(running, collect, stop, event, submit, idle_workers)
         finally:
             if running:  # interrupted for good (a second Ctrl-C), or an error
                 client.cancel(list(running))
@@ -227,7 +237,9 @@ def run(
                 remove_stale_parts(jobs)
                 if result.converted and not settings.fsync:
                     with contextlib.suppress(Exception):
-                        client.run(os.sync)  # one flush to disk per worker machine
+                        # One flush to disk per worker machine; bounded, as the scheduler may
+                        # still list a worker that died and wait for it to answer.
+                        client.run(os.sync, callback_timeout=SYNC_WAIT)
             collect.finish(jobs, stop(), stop.signum)
             result.seconds = time.perf_counter() - started
     return result
@@ -246,48 +258,64 @@ def _task_failed(error: BaseException | None) -> UsageError:
 
 
 def _wait(
-    running: dict[Any, tuple[Sequence[Job], bool]],
+    running: dict[Any, tuple[Sequence[Job], str | None]],
     collect: Tally,
     stop: StopSignal,
     event: Any,
-    submit: Callable[[Sequence[Job], bool], Any],
+    submit: Callable[[Sequence[Job], str | None], Any],
+    idle_workers: Callable[[], list[str]],
 ) -> None:
     """Collect finished tasks until none is left; after a stop request, give the workers
-    STOP_GRACE seconds to finish the records in hand, then give up the rest. The jobs of a
-    task whose workers died are submitted again one by one (``submit``), once."""
+    STOP_GRACE seconds to finish the records in hand, then give up the rest.
+
+    The jobs of a task whose workers died are tried once more, as by the local pool: alone,
+    after the first round, and at most one per worker, so that a worker that dies again was
+    killed by its own job, which fails (``worker-died``), and not by a neighbour's.
+    """
     from distributed import as_completed
 
     completed = as_completed(list(running))
+    suspects: list[Job] = []
     stopped_at: float | None = None
-    while running:
+    while running or suspects:
         if stop():
             if stopped_at is None:
                 stopped_at = time.monotonic()
                 event.set()
+                collect(not_done(suspects))
+                suspects.clear()
             elif time.monotonic() - stopped_at > STOP_GRACE:
-                for chunk, _retry in running.values():
+                for chunk, _worker in running.values():
                     collect(not_done(chunk))
                 return  # the caller cancels them
+        elif suspects and all(worker is not None for _chunk, worker in running.values()):
+            for address in idle_workers()[: len(suspects)]:
+                completed.add(submit([suspects.pop(0)], address))
         batch = completed.next_batch(block=False)
         if not batch:
             time.sleep(0.05)
             continue
         for future in batch:
-            chunk, retry = running.pop(future)
-            if future.status == "finished":
+            chunk, worker = running.pop(future)
+            status = future.status
+            if status == "finished":
                 collect(future.result())
-            elif future.status == "cancelled":
+            elif status == "cancelled":
                 collect(not_done(chunk))
+            elif status != "error":
+                # Its result was on a worker that died since: Dask computes it again (and the
+                # rerun counts the outputs the first run wrote, see convert_task).
+                running[future] = (chunk, worker)
+                completed.add(future)
             elif not _killed(future):
-                running[future] = (chunk, retry)  # cancelled by the caller
+                running[future] = (chunk, worker)  # cancelled by the caller
                 raise _task_failed(future.exception())
-            elif retry:
+            elif worker is not None:
                 collect(worker_died(chunk, DIED))
             elif stop():
                 collect(not_done(chunk))
             else:
-                for job in chunk:  # alone, so that one record that kills its worker fails alone
-                    completed.add(submit([job], True))
+                suspects.extend(chunk)
 
 
 # --- validation ----------------------------------------------------------------------------------
