@@ -215,6 +215,17 @@ def test_local_n_starts_its_own_cluster(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["a.tei.xml", "b.tei.xml"]
 
 
+def test_local_n_leaves_the_retrying_to_archmeta() -> None:
+    """A local:N scheduler reruns no task whose worker died: archmeta retries its inputs once
+    alone (the test above with a killed worker holds for it)."""
+    from archmeta.cluster import connect
+
+    with connect("local:1") as client:
+        allowed = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.allowed_failures)
+    assert allowed == 0
+    assert dask.config.get("distributed.scheduler.allowed-failures") != 0  # only for that one
+
+
 def test_the_core_does_not_load_dask() -> None:
     code = (
         "import sys, archmeta, archmeta.cli, archmeta.batch, archmeta.validation; "
@@ -276,8 +287,8 @@ def sleepy_cluster(
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """Two workers that read the test-only ``sleepy`` format (a record that takes as long as
     it says, or kills the worker reading it), under a scheduler that reruns no task whose
-    worker died, as ``--scheduler local:N`` sets it; and the environment of a command line
-    that knows the format."""
+    worker died, as ``--scheduler local:N`` sets it (tested below); and the environment of a
+    command line that knows the format."""
     site = tmp_path_factory.mktemp("site")
     env = install(site, "archmeta_sleepy", SLEEPY, "sleepy = archmeta_sleepy:codec")
     sys.path.insert(0, str(site))  # the workers are spawned with this process's path
