@@ -17,6 +17,7 @@ import click
 from .errors import UsageError
 
 if TYPE_CHECKING:
+
     from click.shell_completion import CompletionItem
 
     from .validation import Profile, Report
@@ -106,7 +107,9 @@ def main() -> None:
 @click.option(
     "--from", "from_format", type=FORMAT, metavar="FMT", help="Input format (default: detected)."
 )
-@click.option("--to", "to_format", type=FORMAT, metavar="FMT", required=True, help="Output format.")
+@click.option(
+    "--to", "to_format", type=FORMAT, metavar="FMT", required=True, help="Output format."
+)
 @click.option(
     "-o", "--output", metavar="OUTPUT", help="Output file for one INPUT (default: stdout)."
 )
