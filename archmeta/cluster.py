@@ -11,9 +11,14 @@ Outputs are written by the workers, atomically (a temporary file, then a rename)
 output folder, which must therefore be one POSIX file system that every worker and this
 machine see (docs/cluster.md).
 
-Dask runs the tasks of a worker that died again elsewhere. A rerun finds the outputs its
-first attempt wrote: those that did not exist when the run started are this run's own, and are
-counted as converted (``Job.written``), not skipped as existing files.
+Dask runs the tasks of a worker that died again elsewhere (up to the scheduler's
+``allowed-failures``; a ``local:N`` cluster allows none, so that the policy is the local
+pool's); when Dask gives up on a task (``KilledWorker``), each of its inputs is tried once more
+alone, and an input whose worker dies again is reported (``worker-died``): every input is
+counted, as by the local pool. A rerun finds the outputs its first attempt wrote: those that
+did not exist when the run started are this run's own, and are counted as converted
+(``Job.written``), not skipped as existing files. ``--timeout`` holds on the workers as it
+does in the local pool (:func:`archmeta.conversion.time_limit`, in the worker's thread).
 
 This module needs the ``dask`` extra (``pip install 'archmeta[dask]'``); only the command line
 imports it, and only when ``--scheduler`` is given.
@@ -28,12 +33,19 @@ import signal
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .batch import BatchResult, Job, Outcome, Settings, StopSignal, convert_chunk
-from .batch.run import _chunks, _remove_stale_parts
+from .batch.results import (
+    Tally,
+    chunk_size,
+    chunks,
+    mark_written,
+    not_done,
+    remove_stale_parts,
+    worker_died,
+)
 from .errors import Issue, UsageError
 
 if TYPE_CHECKING:
@@ -46,6 +58,9 @@ __all__ = ["cluster_threads", "connect", "run", "validate"]
 #: Seconds the workers get, after a stop request, to finish the records in hand before their
 #: remaining tasks are given up (longer than the local pool's: requests cross the network).
 STOP_GRACE = 3.0
+
+#: Seconds the workers get to flush their outputs to disk at the end of a batch.
+SYNC_WAIT = 10.0
 
 #: Seconds between two looks at the stop event from a worker (each look is a round trip to the
 #: scheduler; a record takes milliseconds, so asking per record would cost more than it does).
@@ -76,6 +91,12 @@ def connect(address: str) -> Iterator[Client]:
         # it (they would take their records with them), so they start with SIGINT ignored,
         # which a child process inherits; the batch stops them in order instead.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        import dask
+
+        # No rerun by the scheduler of a task whose worker died: archmeta retries each of its
+        # inputs once alone, as the local pool does (the scheduler's reruns would repeat the
+        # whole chunk, and a record that kills its worker would kill four).
+        config = dask.config.set({"distributed.scheduler.allowed-failures": 0})
         try:
             cluster = distributed.LocalCluster(
                 n_workers=int(count),
@@ -86,6 +107,7 @@ def connect(address: str) -> Iterator[Client]:
                 silence_logs=logging.ERROR,
             )
         finally:
+            config.__exit__(None, None, None)
             signal.signal(signal.SIGINT, previous)
         try:
             with distributed.Client(cluster) as client:
@@ -140,23 +162,12 @@ def convert_task(
     """One chunk on a worker: :func:`~archmeta.batch.convert_chunk`, after marking as this
     run's own the outputs that exist now but did not when the run started (a first attempt of
     this task, on a worker that died, wrote them): they are counted, not skipped."""
-    todo = []
-    for job in jobs:
-        mine = [p for p in job.outputs if p not in existed and os.path.exists(p)]
-        todo.append(replace(job, written=frozenset(mine)) if mine else job)
+    todo = [mark_written(job, existed) for job in jobs]
     return convert_chunk(todo, settings, lambda: _stop_requested(event_name))
 
 
-def _died(chunk: Sequence[Job]) -> list[Outcome]:
-    """The outcomes of jobs whose task Dask gave up on (its workers kept dying)."""
-    outcomes = []
-    for job in chunk:
-        outcome = Outcome(job.input)
-        message = "the workers converting it kept dying (killed, or out of memory)"
-        outcome.fail([Issue(message, rule="worker-died", source=job.input)], job.input)
-        outcome.failed = job.weight
-        outcomes.append(outcome)
-    return outcomes
+#: Why an input of a task that Dask gave up on failed (its workers kept dying).
+DIED = "the workers converting it kept dying (killed, or out of memory)"
 
 
 def run(
@@ -177,111 +188,134 @@ def run(
     result = BatchResult()
     started = time.perf_counter()
     stop = StopSignal(insist=True)
-    _remove_stale_parts(jobs)
+    remove_stale_parts(jobs)
     existed = {path for job in jobs for path in job.outputs if os.path.lexists(path)}
     threads = cluster_threads(client)
-    size = max(1, min(64, len(jobs) // (threads * 8)))
-    chunks = list(_chunks(jobs, size, spread=threads))
     event_name = f"archmeta-stop-{uuid.uuid4().hex}"
     event = distributed.Event(event_name, client=client)
+    collect = Tally(result, progress, report)
+    # future: (its jobs, None on the first round, or the worker a retry was sent to)
+    running: dict[Any, tuple[Sequence[Job], str | None]] = {}
+    submitted = 0
 
-    def collect(plain: int, outcomes: list[Outcome]) -> None:
-        # As archmeta.batch.run adds up a chunk, so that the counts are the same.
-        result.converted += plain
-        finished = plain
-        for outcome in outcomes:
-            result.outcomes.append(outcome)
-            if not outcome.done:
-                continue
-            finished += outcome.converted + outcome.failed + outcome.skipped
-            result.converted += outcome.converted
-            result.failed += outcome.failed
-            result.skipped += outcome.skipped
-            if report and outcome.events:
-                report(outcome)
-        if progress and finished:
-            progress(finished)
+    def submit(chunk: Sequence[Job], worker: str | None = None) -> Any:
+        nonlocal submitted
+        mine = frozenset(p for job in chunk for p in job.outputs if p in existed)
+        future = client.submit(
+            convert_task,
+            chunk,
+            settings,
+            mine,
+            event_name,
+            key=f"archmeta-convert-{event_name[-12:]}-{submitted}",
+            priority=-submitted,  # in plan order, as the local pool takes them
+            retries=0,
+            workers=None if worker is None else [worker],
+            allow_other_workers=worker is not None,  # when that worker has gone meanwhile
+        )
+        submitted += 1
+        running[future] = (chunk, worker)
+        return future
 
-    running: dict[Any, Sequence[Job]] = {}
+    def idle_workers() -> list[str]:
+        busy = {worker for _chunk, worker in running.values()}
+        return [w for w in client.scheduler_info()["workers"] if w not in busy]
+
     with stop.handling_signals():
         try:
-            for index, chunk in enumerate(chunks):
-                mine = frozenset(p for job in chunk for p in job.outputs if p in existed)
-                future = client.submit(
-                    convert_task,
-                    chunk,
-                    settings,
-                    mine,
-                    event_name,
-                    key=f"archmeta-convert-{event_name[-12:]}-{index}",
-                    priority=-index,  # in plan order, as the local pool takes them
-                    retries=0,
-                )
-                running[future] = chunk
-            _wait(running, collect, stop, event)
+            for chunk in chunks(jobs, chunk_size(len(jobs), threads), spread=threads):
+                submit(chunk)
+            _wait(running, collect, stop, event, submit, idle_workers)
         finally:
             if running:  # interrupted for good (a second Ctrl-C), or an error
                 client.cancel(list(running))
             with contextlib.suppress(Exception):
                 event.set()  # tasks still queued anywhere end at once
-            result.interrupted = stop()
-            result.signal = stop.signum
-            if not result.interrupted and not running:
+            if not stop() and not running:
                 # A worker that died left its temporary file: this run's outputs are complete,
                 # so the folder is left as a local run leaves it.
-                _remove_stale_parts(jobs)
+                remove_stale_parts(jobs)
                 if result.converted and not settings.fsync:
                     with contextlib.suppress(Exception):
-                        client.run(os.sync)  # one flush to disk per worker machine
-            if result.interrupted:
-                done = result.converted + result.failed + result.skipped
-                result.not_started = max(0, sum(job.weight for job in jobs) - done)
+                        # One flush to disk per worker machine; bounded, as the scheduler may
+                        # still list a worker that died and wait for it to answer.
+                        client.run(os.sync, callback_timeout=SYNC_WAIT)
+            collect.finish(jobs, stop(), stop.signum)
             result.seconds = time.perf_counter() - started
     return result
 
 
+def _killed(future: Any) -> bool:
+    """Whether Dask gave up on the task because its workers died (``KilledWorker``)."""
+    return type(future.exception()).__name__ == "KilledWorker"
+
+
+def _task_failed(error: BaseException | None) -> UsageError:
+    return UsageError(
+        f"a task failed on the cluster: {error!r} (is the same archmeta version installed on "
+        "every worker?)"
+    )
+
+
 def _wait(
-    running: dict[Any, Sequence[Job]],
-    collect: Callable[[int, list[Outcome]], None],
+    running: dict[Any, tuple[Sequence[Job], str | None]],
+    collect: Tally,
     stop: StopSignal,
     event: Any,
+    submit: Callable[[Sequence[Job], str | None], Any],
+    idle_workers: Callable[[], list[str]],
 ) -> None:
     """Collect finished tasks until none is left; after a stop request, give the workers
-    STOP_GRACE seconds to finish the records in hand, then give up the rest."""
+    STOP_GRACE seconds to finish the records in hand, then give up the rest.
+
+    The jobs of a task whose workers died are tried once more, as by the local pool: alone,
+    after the first round, and at most one per worker, so that a worker that dies again was
+    killed by its own job, which fails (``worker-died``), and not by a neighbour's.
+    """
     from distributed import as_completed
 
     completed = as_completed(list(running))
+    suspects: list[Job] = []
     stopped_at: float | None = None
-    while running:
+    while running or suspects:
         if stop():
             if stopped_at is None:
                 stopped_at = time.monotonic()
                 event.set()
+                collect(not_done(suspects))
+                suspects.clear()
             elif time.monotonic() - stopped_at > STOP_GRACE:
-                for chunk in running.values():
-                    collect(0, [Outcome(job.input, done=False) for job in chunk])
+                for chunk, _worker in running.values():
+                    collect(not_done(chunk))
                 return  # the caller cancels them
+        elif suspects and all(worker is not None for _chunk, worker in running.values()):
+            for address in idle_workers()[: len(suspects)]:
+                completed.add(submit([suspects.pop(0)], address))
         batch = completed.next_batch(block=False)
         if not batch:
             time.sleep(0.05)
             continue
         for future in batch:
-            chunk = running.pop(future)
-            if future.status == "finished":
-                plain, outcomes = future.result()
-                collect(plain, outcomes)
-            elif future.status == "cancelled":
-                collect(0, [Outcome(job.input, done=False) for job in chunk])
+            chunk, worker = running.pop(future)
+            status = future.status
+            if status == "finished":
+                collect(future.result())
+            elif status == "cancelled":
+                collect(not_done(chunk))
+            elif status != "error":
+                # Its result was on a worker that died since: Dask computes it again (and the
+                # rerun counts the outputs the first run wrote, see convert_task).
+                running[future] = (chunk, worker)
+                completed.add(future)
+            elif not _killed(future):
+                running[future] = (chunk, worker)  # cancelled by the caller
+                raise _task_failed(future.exception())
+            elif worker is not None:
+                collect(worker_died(chunk, DIED))
+            elif stop():
+                collect(not_done(chunk))
             else:
-                error = future.exception()
-                if type(error).__name__ == "KilledWorker":
-                    collect(0, _died(chunk))
-                    continue
-                running[future] = chunk  # cancelled by the caller
-                raise UsageError(
-                    f"a task failed on the cluster: {error!r} (is the same archmeta version "
-                    "installed on every worker?)"
-                )
+                suspects.extend(chunk)
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -317,24 +351,57 @@ def validate(
     from .validation import load_profile
 
     prof = profile if profile is not None else load_profile(None)
-    threads = cluster_threads(client)
-    size = max(1, min(64, len(targets) // (threads * 8)))
+    size = chunk_size(len(targets), cluster_threads(client))
     batch = uuid.uuid4().hex[:12]
-    futures = [
-        client.submit(
+    futures: list[Any] = []
+
+    def submit(chunk: Sequence[str], key: str) -> Any:
+        future = client.submit(
             validate_task,
-            targets[start : start + size],
+            chunk,
             from_format,
             prof,
             max_bytes,
             schema,
-            key=f"archmeta-validate-{batch}-{start}",
-            priority=-start,
+            key=f"archmeta-validate-{batch}-{key}",
+            priority=-len(futures),
         )
-        for start in range(0, len(targets), size)
-    ]
+        futures.append(future)
+        return future
+
+    starts = range(0, len(targets), size)
+    first = [submit(targets[start : start + size], str(start)) for start in starts]
     try:
-        for future in futures:  # in order: the reports come out as a local run prints them
-            yield from future.result()
+        for start, future in zip(starts, first, strict=True):
+            # In order: the reports come out as a local run prints them.
+            chunk = targets[start : start + size]
+            try:
+                yield from future.result()
+                continue
+            except Exception as exc:
+                if type(exc).__name__ != "KilledWorker":
+                    raise _task_failed(exc) from None
+            # Its workers died: each file once more alone, so that only a file that kills its
+            # worker again fails, and every file still has its report.
+            again = [submit([target], f"{start}-{n}") for n, target in enumerate(chunk)]
+            for target, retry in zip(chunk, again, strict=True):
+                yield _validated_or_died(retry, target, prof.name)
     finally:
         client.cancel(futures)
+
+
+#: Why a file whose workers kept dying has no report of its own.
+VALIDATE_DIED = "the workers checking it kept dying (killed, or out of memory)"
+
+
+def _validated_or_died(future: Any, target: str, profile: str | None) -> Report:
+    from .validation import Report
+
+    try:
+        reports: list[Report] = future.result()
+    except Exception as exc:
+        if type(exc).__name__ != "KilledWorker":
+            raise _task_failed(exc) from None
+        issue = Issue(VALIDATE_DIED, rule="worker-died", source=target)
+        return Report(target, None, [issue], profile)
+    return reports[0]

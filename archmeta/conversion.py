@@ -14,6 +14,7 @@ import io
 import os
 import re
 import signal
+import stat
 import sys
 import threading
 from abc import ABC, abstractmethod
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXISTS",
+    "UNCHANGED",
     "FileSink",
     "Outcome",
     "Output",
@@ -137,15 +139,20 @@ class TimeLimitExceeded(ArchmetaError):
 def time_limit(seconds: float, what: str) -> Iterator[None]:
     """Raise :class:`TimeLimitExceeded` in the block after ``seconds`` (0: no limit).
 
-    Uses the real-time interval timer, so it works in the main thread of a process (each
-    batch worker's, or the command line's); elsewhere the block runs without a limit.
+    In the main thread of a process (each local batch worker's, or the command line's) the
+    real-time interval timer interrupts the block, even in a system call. In another thread (a
+    Dask worker runs its tasks in threads) a timer raises the exception in the block's thread
+    (``PyThreadState_SetAsyncExc``), where it takes effect at the next Python instruction: a
+    record stuck inside one long call into C code is stopped when that call returns.
     """
-    if (
-        seconds <= 0
-        or not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
+    if seconds <= 0:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        with _thread_time_limit(seconds, f"{what} took more than {seconds:g} s (--timeout)"):
+            yield
         return
 
     def expire(signum: int, frame: object) -> None:
@@ -158,6 +165,40 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _thread_time_limit(seconds: float, message: str) -> Iterator[None]:
+    """:func:`time_limit` outside the main thread: a timer thread raises the exception in this
+    one, only while the block runs (a lock keeps the timer from firing after it ended)."""
+    import ctypes
+
+    class Expired(TimeLimitExceeded):
+        # Raised asynchronously, the exception is given as a class: it carries its message.
+        def __init__(self) -> None:
+            super().__init__(message)
+
+    thread = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"running": True, "fired": False}
+
+    def expire() -> None:
+        with lock:
+            if state["running"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(Expired))
+                state["fired"] = True
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["running"] = False
+            if state["fired"]:  # fired just as the block ended: the exception must not escape
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
 
 
 class OutputUsageError(UsageError):
@@ -236,21 +277,35 @@ class Sink(ABC):
 EXISTS = "exists (use --force to overwrite it)"
 """The reason an output is skipped when it exists (counted, not printed one by one)."""
 
+UNCHANGED = "unchanged (it holds the same content)"
+"""The reason an output is skipped when it already holds what would be written (a harvest that
+comes back for the records of its last day, see ``PlannedSink(keep_same=True)``)."""
+
 
 class PlannedSink(Sink):
     """Outputs at the paths a batch planned: ``plan`` maps a record's position to its output
     path and, when other inputs or records want the same path, to those owners (a conflict:
-    the record is not written). An existing file is skipped unless ``settings.force``."""
+    the record is not written). An existing file is skipped unless ``settings.force``; with
+    ``keep_same``, a file that already holds exactly the output is skipped as :data:`UNCHANGED`,
+    even with ``force``.
+
+    Each output is written atomically (a temporary file beside it, then a rename) with the mode
+    a new file gets (0666 less the umask), never through a symbolic link (a link in the way
+    counts as an existing file; ``force`` replaces the link itself) nor into a folder that
+    leads outside ``settings.out_dir``; a write that fails is a ``write-failed`` issue.
+    """
 
     def __init__(
         self,
         plan: Mapping[int, tuple[str, str | None]],
         settings: Settings,
         written: Collection[str] = (),
+        keep_same: bool = False,
     ) -> None:
         self.plan = plan
         self.settings = settings
         self.written = written  # outputs this run wrote already (a worker died after them)
+        self.keep_same = keep_same
         self.made: set[Path] = set()
 
     def put(self, number: int, text: Output, where: str, outcome: Outcome) -> bool:
@@ -276,7 +331,10 @@ class PlannedSink(Sink):
                 self._check_inside(output)  # before mkdir, which would follow the link
                 output.parent.mkdir(parents=True, exist_ok=True)
                 self.made.add(output.parent)
-            if not self.settings.force and output.exists():
+            if self.keep_same and _holds(output, text):
+                outcome.skip(str(output), UNCHANGED)
+                return False
+            if not self.settings.force and os.path.lexists(output):
                 outcome.skip(str(output), EXISTS)
                 return False
             if isinstance(text, str):
@@ -300,6 +358,20 @@ class PlannedSink(Sink):
         real = os.path.realpath(output.parent)
         if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
             raise OSError(f"{output.parent} leads outside the output folder {root}")
+
+
+def _holds(path: Path, text: Output) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly the document ``text``."""
+    if not isinstance(text, str):
+        return False
+    data = text.encode("utf-8")
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 class FileSink(Sink):

@@ -8,8 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-#: A format whose documents take as long to read as they say: "sleep 30" takes 30 s.
+#: A format whose documents take as long to read as they say: "sleep 30" takes 30 s (in one
+#: call), "nap 30" too (in short naps, as a slow parser takes many steps); "die" kills the
+#: process reading it (a worker the out-of-memory killer ends).
 SLEEPY = """
+import os
+import signal
 import time
 
 from archmeta.formats import Codec, Decoded
@@ -27,6 +31,12 @@ class Sleepy(Codec):
         words = text.split()
         if words[:1] == ["sleep"]:
             time.sleep(float(words[1]))
+        if words[:1] == ["nap"]:
+            end = time.monotonic() + float(words[1])
+            while time.monotonic() < end:
+                time.sleep(0.01)
+        if words[:1] == ["die"]:
+            os.kill(os.getpid(), signal.SIGKILL)
         return Decoded(ArchivalRecord(title=f"Record {source}"))
 
     def write(self, record):

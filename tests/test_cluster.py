@@ -1,6 +1,7 @@
 """Batches on a real Dask cluster (a scheduler and two worker processes on loopback, started
 and stopped here): the same summary, JSON report and output folder as a local ``--jobs`` run,
-a killed worker losing and duplicating nothing, and Ctrl-C leaving no partial file."""
+a killed worker losing and duplicating nothing, a record that kills its worker reported after
+one retry, ``--timeout`` held on the workers, and Ctrl-C leaving no partial file."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -22,8 +24,10 @@ from archmeta.formats import text as text_format
 from archmeta.formats.oaipmh import write_list_records
 from archmeta.model import ArchivalRecord
 from tests.conftest import run_archmeta
+from tests.plugins import SLEEPY, install
 
 distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -31,6 +35,7 @@ FILES = 1200  # one-record files
 HARVESTED = 1300  # records of the ListRecords file (split into parts for two workers)
 CLI = [sys.executable, "-m", "archmeta.cli"]
 TIMING = re.compile(r" in [\d.]+ s \([\d.]+ records/s\)")
+COUNTS = re.compile(r"converted (\d+), failed (\d+), skipped (\d+)")
 
 
 def summary(stderr: str) -> str:
@@ -210,6 +215,17 @@ def test_local_n_starts_its_own_cluster(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["a.tei.xml", "b.tei.xml"]
 
 
+def test_local_n_leaves_the_retrying_to_archmeta() -> None:
+    """A local:N scheduler reruns no task whose worker died: archmeta retries its inputs once
+    alone (the test above with a killed worker holds for it)."""
+    from archmeta.cluster import connect
+
+    with connect("local:1") as client:
+        allowed = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.allowed_failures)
+    assert allowed == 0
+    assert dask.config.get("distributed.scheduler.allowed-failures") != 0  # only for that one
+
+
 def test_the_core_does_not_load_dask() -> None:
     code = (
         "import sys, archmeta, archmeta.cli, archmeta.batch, archmeta.validation; "
@@ -260,3 +276,101 @@ def test_scheduler_usage_errors(tmp_path: Path) -> None:
     assert clash.returncode == 2 and "--jobs and --scheduler" in clash.stderr
     bad = run_archmeta("convert", "a.txt", "--to", "json", "--out", "o", "--scheduler", "local:x")
     assert bad.returncode == 2 and "local:N" in bad.stderr
+
+
+# -- workers that die, records that take too long -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sleepy_cluster(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """Two workers that read the test-only ``sleepy`` format (a record that takes as long as
+    it says, or kills the worker reading it), under a scheduler that reruns no task whose
+    worker died, as ``--scheduler local:N`` sets it (tested below); and the environment of a
+    command line that knows the format."""
+    site = tmp_path_factory.mktemp("site")
+    env = install(site, "archmeta_sleepy", SLEEPY, "sleepy = archmeta_sleepy:codec")
+    sys.path.insert(0, str(site))  # the workers are spawned with this process's path
+    try:
+        with ExitStack() as stack:
+            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                local = stack.enter_context(
+                    distributed.LocalCluster(
+                        n_workers=2,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                    )
+                )
+            yield local.scheduler_address, env
+    finally:
+        sys.path.remove(str(site))
+
+
+def sleepy_inputs(folder: Path, *last: str) -> Path:
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"r{n}.sleepy").write_text("quick\n")
+    for n, text in enumerate(last):
+        (folder / f"z{n}.sleepy").write_text(text + "\n")
+    return folder
+
+
+def cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_timeout_holds_on_the_cluster_with_the_local_issue(
+    sleepy_cluster: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    address, env = sleepy_cluster
+    sleepy_inputs(tmp_path / "in", "nap 60")
+    # Absolute paths: the workers' own folder is not this one.
+    args = ["convert", str(tmp_path / "in"), "--to", "json", "--out", str(tmp_path / "out")]
+    args += ["--timeout", "1"]
+    began = time.monotonic()
+    remote = cli([*args, "--scheduler", address], env, tmp_path)
+    assert time.monotonic() - began < 40, remote.stderr  # not the 60 s the record would take
+    assert remote.returncode == 1, remote.stderr
+    assert COUNTS.search(remote.stderr).groups() == ("6", "1", "0"), remote.stderr  # type: ignore[union-attr]
+    issue = "in/z0.sleepy: error: the record took more than 1 s (--timeout) [timeout]"
+    assert f"{tmp_path}/{issue}" in remote.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"r{n}.json" for n in range(6)]
+
+
+def test_a_record_that_kills_its_worker_fails_after_one_retry_and_the_rest_is_converted(
+    sleepy_cluster: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    address, env = sleepy_cluster
+    sleepy_inputs(tmp_path / "in", "die")
+    args = ["convert", str(tmp_path / "in"), "--to", "json", "--out", str(tmp_path / "out")]
+    args += ["--scheduler", address]
+    result = cli(args, env, tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    # Every input is counted: the others of its task, retried alone, are converted.
+    assert COUNTS.search(result.stderr).groups() == ("6", "1", "0"), result.stderr  # type: ignore[union-attr]
+    assert f"{tmp_path}/in/z0.sleepy: error: the workers converting it kept dying" in result.stderr
+    assert "[worker-died]" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"r{n}.json" for n in range(6)]
+
+
+def test_validate_reports_a_file_that_kills_its_worker_and_counts_every_file(
+    sleepy_cluster: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    address, env = sleepy_cluster
+    sleepy_inputs(tmp_path / "in", "die")
+    result = cli(["validate", str(tmp_path / "in"), "--scheduler", address], env, tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "KilledWorker" not in result.stderr
+    assert result.stdout.splitlines() == [
+        f"{tmp_path}/in/z0.sleepy: error: the workers checking it kept dying (killed, or out "
+        "of memory) "
+        "[worker-died]"
+    ]
+    # (Before it, Dask may log that it recomputes what the dead worker held.)
+    assert result.stderr.splitlines()[-1] == "7 files: 1 error, 0 warnings", result.stderr

@@ -10,13 +10,18 @@ finish the file it is writing and then stops: no partial file is ever left behin
 
 Container inputs (an OAI-PMH ListRecords or GetRecord response, or any codec's container) are
 streamed and expanded into one output per record, named after the record's identifier.
+
+:mod:`archmeta.batch.results` holds what every way of running a batch shares (chunks, adding up
+the results, reporting a worker that died, cleaning a killed run's temporary files): the Dask
+cluster (``archmeta.cluster``) runs the same plan and adds up its results with it.
 """
 
 from __future__ import annotations
 
 from ..conversion import Outcome, Settings, Skip, safe_name
 from .planning import NOT_RECORDS, Job, known_extensions, plan, walk
-from .run import BatchResult, StopSignal, available_cores, convert_chunk, convert_one, run
+from .results import BatchResult
+from .run import StopSignal, available_cores, convert_chunk, convert_one, run
 
 __all__ = [
     "NOT_RECORDS",

@@ -8,13 +8,11 @@ say) is unsafe, and Python 3.12 and later warn about it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -22,6 +20,16 @@ from typing import Any
 from ..conversion import Outcome, PlannedSink, Settings, convert_input, same_file
 from ..errors import Issue
 from .planning import Job
+from .results import (
+    BatchResult,
+    Tally,
+    chunk_size,
+    chunks,
+    mark_written,
+    not_done,
+    remove_stale_parts,
+    worker_died,
+)
 
 __all__ = ["BatchResult", "StopSignal", "available_cores", "convert_chunk", "convert_one", "run"]
 
@@ -61,39 +69,6 @@ class StopSignal:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-
-
-@dataclass
-class BatchResult:
-    """The counts of a whole batch, and the outcomes worth reporting."""
-
-    converted: int = 0
-    failed: int = 0
-    skipped: int = 0
-    not_started: int = 0
-    lossy: int = 0  # records written with [dropped] warnings
-    seconds: float = 0.0
-    interrupted: bool = False
-    signal: int | None = None  # the signal that stopped the batch
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    @property
-    def records_per_second(self) -> float:
-        return self.converted / self.seconds if self.seconds > 0 else 0.0
-
-    @property
-    def issues(self) -> list[Issue]:
-        """Every issue of every input, in input order."""
-        return [i for o in self.outcomes for i in o.issues]
-
-    def summary(self) -> str:
-        text = (
-            f"converted {self.converted}, failed {self.failed}, skipped {self.skipped} "
-            f"in {self.seconds:.2f} s ({self.records_per_second:.1f} records/s)"
-        )
-        if self.interrupted:
-            text += f"; interrupted, {self.not_started} record(s) not converted"
-        return text
 
 
 def convert_one(job: Job, settings: Settings, stop: Callable[[], bool] = lambda: False) -> Outcome:
@@ -190,47 +165,6 @@ def convert_chunk(
     return plain, outcomes
 
 
-def _chunks(jobs: Sequence[Job], size: int, spread: int = 1) -> Iterator[Sequence[Job]]:
-    """Chunks of consecutive jobs, taken in turn from ``spread`` equal parts of the list so that
-    workers running at the same time mostly write into different folders (two processes
-    creating files in one folder contend for it)."""
-    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-    if spread <= 1 or len(chunks) < spread:
-        yield from chunks
-        return
-    part = -(-len(chunks) // spread)
-    for index in range(part):
-        for first in range(0, len(chunks), part):
-            if first + index < min(first + part, len(chunks)):
-                yield chunks[first + index]
-
-
-def _remove_stale_parts(jobs: Sequence[Job]) -> None:
-    """Remove the temporary files that a killed run left on the way to this run's outputs
-    (each folder is listed once)."""
-    from ..formats._io import temporary_prefix
-
-    prefixes: dict[str, set[str]] = {}
-    for job in jobs:
-        outputs = [r.output for r in job.records or () if r.output] or [job.output]
-        for output in outputs:
-            folder, name = os.path.split(output)
-            prefixes.setdefault(folder or ".", set()).add(temporary_prefix(name))
-    for folder, wanted in prefixes.items():
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            if (
-                name.endswith(".part")
-                and name.startswith(".")
-                and any(name.startswith(prefix) for prefix in wanted)
-            ):
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, name))
-
-
 def available_cores() -> int:
     """The cores this process may run on (its CPU affinity), else the machine's count."""
     if hasattr(os, "sched_getaffinity"):
@@ -256,25 +190,9 @@ def run(
     result = BatchResult()
     started = time.perf_counter()
     stop = StopSignal(insist=True)
-    _remove_stale_parts(jobs)
+    remove_stale_parts(jobs)
 
-    def collect(chunk: tuple[int, Iterable[Outcome]]) -> None:
-        plain, outcomes = chunk
-        result.converted += plain
-        finished = plain
-        for outcome in outcomes:
-            result.outcomes.append(outcome)
-            if not outcome.done:
-                continue
-            finished += outcome.converted + outcome.failed + outcome.skipped
-            result.converted += outcome.converted
-            result.lossy += outcome.lossy
-            result.failed += outcome.failed
-            result.skipped += outcome.skipped
-            if report and outcome.events:
-                report(outcome)
-        if progress and finished:
-            progress(finished)
+    collect = Tally(result, progress, report)
 
     with stop.handling_signals():
         try:
@@ -286,11 +204,7 @@ def run(
         finally:
             if result.converted and not settings.fsync and hasattr(os, "sync"):
                 os.sync()  # one flush to disk for the whole batch
-            result.interrupted = stop()
-            result.signal = stop.signum
-            if result.interrupted:
-                done = result.converted + result.failed + result.skipped
-                result.not_started = max(0, sum(job.weight for job in jobs) - done)
+            collect.finish(jobs, stop(), stop.signum)
             result.seconds = time.perf_counter() - started
     return result
 
@@ -327,33 +241,20 @@ def _run_pool(
 ) -> None:
     """Convert ``jobs`` in a pool; the chunks of a worker that died are tried once more, one
     job at a time, in a fresh pool, and a job whose worker dies again fails (``worker-died``)."""
-    size = max(1, min(64, len(jobs) // (workers * 8)))
+    size = chunk_size(len(jobs), workers)
     existed = {path for job in jobs for path in job.outputs if os.path.lexists(path)}
-    lost = _pool_pass(list(_chunks(jobs, size, spread=workers)), settings, workers, collect, stop)
+    lost = _pool_pass(list(chunks(jobs, size, spread=workers)), settings, workers, collect, stop)
     if lost and not stop():
         # What the dead worker wrote before it died is complete (atomic writes): the retry
         # counts it instead of skipping it as an existing file.
         retry: list[Sequence[Job]] = [
-            [replace(job, written=frozenset(_written_now(job, existed)))]
-            for chunk in lost
-            for job in chunk
+            [mark_written(job, existed)] for chunk in lost for job in chunk
         ]
         again = _pool_pass(retry, settings, workers, collect, stop)
-        for chunk in again:
-            outcomes = []
-            for job in chunk:
-                outcome = Outcome(job.input)
-                message = "the worker converting it died twice (killed, or out of memory)"
-                outcome.fail([Issue(message, rule="worker-died", source=job.input)], job.input)
-                outcome.failed = job.weight  # every record of it
-                outcomes.append(outcome)
-            collect((0, outcomes))
+        message = "the worker converting it died twice (killed, or out of memory)"
+        collect(worker_died([job for chunk in again for job in chunk], message))
     elif lost:
-        collect((0, [Outcome(job.input, done=False) for chunk in lost for job in chunk]))
-
-
-def _written_now(job: Job, existed: set[str]) -> list[str]:
-    return [p for p in job.outputs if p not in existed and os.path.exists(p)]
+        collect(not_done(job for chunk in lost for job in chunk))
 
 
 def _pool_pass(

@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -126,11 +127,15 @@ _UMASK: int | None = None
 
 
 def _mode_for(path: Path) -> int:
-    """The permission bits for an output: an existing file's own, else 0666 less the umask."""
+    """The permission bits for an output: an existing regular file's own, else 0666 less the
+    umask (a symbolic link in the way is replaced, and what it points to says nothing)."""
     try:
-        return os.stat(path).st_mode & 0o7777
+        info = os.lstat(path)
     except OSError:
         return 0o666 & ~_umask()
+    if not stat.S_ISREG(info.st_mode):
+        return 0o666 & ~_umask()
+    return info.st_mode & 0o7777
 
 
 @contextmanager

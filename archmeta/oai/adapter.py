@@ -1,8 +1,9 @@
 """The one place where ``archmeta.oai`` calls the rest of archmeta.
 
 Everything the OAI-PMH server and harvester need from the core package (reading a record file,
-writing a record in a format, building and reading the metadata of an OAI-PMH record) goes
-through these few functions, so that a change of the core API is adjusted here only.
+writing a record in a format, writing the harvested records' files, building and reading the
+metadata of an OAI-PMH record) goes through these few functions, so that a change of the core
+API is adjusted here only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..errors import ArchmetaError, Issue, ParseError, UsageError
 if TYPE_CHECKING:
     from lxml import etree
 
+    from ..conversion import Outcome
     from ..formats.oaipmh import CollectionItem
     from ..model import ArchivalRecord
 
@@ -25,6 +27,7 @@ __all__ = [
     "CollectionItem",
     "Issue",
     "ParseError",
+    "RecordFiles",
     "UsageError",
     "dumps",
     "file_extension",
@@ -33,6 +36,7 @@ __all__ = [
     "metadata_element",
     "record_format_name",
     "record_from_metadata",
+    "write_file",
 ]
 
 # The dcterms container inside OAI-PMH: DCMI's ``qualifieddc`` element (its schema declares no
@@ -107,6 +111,71 @@ def dumps(record: ArchivalRecord, format_name: str) -> str:
 
     text: str = get_format(format_name).dumps(record)
     return text
+
+
+class RecordFiles:
+    """One file per harvested record in ``folder``, named and written as a batch conversion
+    names and writes a container's records (:func:`archmeta.conversion.output_name`,
+    :class:`archmeta.conversion.PlannedSink`): the identifier made a portable name (a long one
+    cut and given a stable hash, a Windows-reserved one escaped), written atomically with the
+    usual mode, never through a symbolic link nor outside ``folder``, an existing file kept
+    unless ``force`` (one that holds the same bytes is unchanged), a failed write reported.
+
+    Two identifiers of one harvest that make the same file name: the second is not written
+    (``output-conflict``), as a batch writes neither.
+    """
+
+    def __init__(self, folder: Path, format_name: str, force: bool = False) -> None:
+        from ..conversion import PlannedSink, Settings
+        from ..formats import get_format
+
+        self.folder = folder
+        self.target = get_format(format_name)
+        self.extension = self.target.extensions[0]
+        self.plan: dict[int, tuple[str, str | None]] = {}
+        settings = Settings(format_name, force=force, out_dir=str(folder))
+        self.sink = PlannedSink(self.plan, settings, keep_same=True)
+        self.owners: dict[str, str] = {}  # file name: the identifier written to it
+
+    def name(self, identifier: str) -> str:
+        """The file name of the record with this OAI identifier."""
+        from ..conversion import output_name
+
+        return output_name(identifier, "record", 1) + self.extension
+
+    def write(self, record: ArchivalRecord, identifier: str, where: str) -> Outcome:
+        """Write one record; what happened (converted, skipped or failed, with its events)."""
+        from ..conversion import Outcome, render
+
+        outcome = Outcome(where)
+        name = self.name(identifier)
+        owner = self.owners.setdefault(name, identifier)
+        if owner != identifier:
+            message = f"its file {name} is already the file of {owner}; not written"
+            outcome.fail([Issue(message, rule="output-conflict")], where)
+            return outcome
+        self.plan[1] = (str(self.folder / name), None)
+        self.sink.put(1, render(self.target, record), where, outcome)
+        return outcome
+
+    @staticmethod
+    def status(outcome: Outcome) -> str:
+        """What :meth:`write` did: ``written``, ``unchanged``, ``exists`` or ``failed``."""
+        from ..conversion import UNCHANGED, Skip
+
+        if outcome.converted:
+            return "written"
+        skips = [e for e in outcome.events if isinstance(e, Skip)]
+        if skips:
+            return "unchanged" if skips[0].reason == UNCHANGED else "exists"
+        return "failed"
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically (a link there is replaced, not followed)."""
+    from ..formats._io import write_atomic
+
+    write_atomic(path, data)
 
 
 def file_extension(format_name: str) -> str:

@@ -7,97 +7,24 @@ the other commands neither pay for them nor need them installed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
-import re
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .adapter import ArchmetaError, dumps, file_extension
+from .adapter import ArchmetaError, RecordFiles, write_file
 
-__all__ = ["STATE_FILE", "harvest_command", "safe_file_stem", "serve_command", "write_new"]
+__all__ = ["STATE_FILE", "harvest_command", "serve_command"]
 
 STATE_FILE = ".archmeta-harvest.json"
-_MAX_STEM_BYTES = 180
-_KEEP = re.compile(r"[A-Za-z0-9._-]")
-
-
-def safe_file_stem(identifier: str) -> str:
-    """A file name (without extension) for an OAI identifier, distinct for distinct identifiers.
-
-    Letters and digits of any script, ``.``, ``_`` and ``-`` are kept; every other character
-    (``/``, ``\\``, ``:``, ``%``, controls, ...) becomes ``%XX`` per UTF-8 byte, and so does a
-    leading dot (no hidden files, no ``..``). A name longer than 180 bytes is cut and ends with
-    ``~`` and 16 hex digits of the identifier's SHA-256 (``~`` never appears otherwise).
-    """
-    out = []
-    for index, char in enumerate(identifier):
-        if (char.isalnum() or _KEEP.fullmatch(char)) and not (index == 0 and char == "."):
-            out.append(char)
-        else:
-            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8"))
-    stem = "".join(out) or "%00"
-    if len(stem.encode("utf-8")) > _MAX_STEM_BYTES:
-        digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:16]
-        cut = stem.encode("utf-8")[: _MAX_STEM_BYTES - 17].decode("utf-8", errors="ignore")
-        stem = f"{cut}~{digest}"
-    return stem
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_new(folder: Path, name: str, data: bytes, *, force: bool = False) -> str:
-    """Write ``folder/name`` atomically (a temporary file in ``folder``, then renamed).
-
-    The file gets the mode a normal ``open`` would (0666 less the umask). Returns
-    ``"written"``; ``"unchanged"`` when a regular file there already holds exactly ``data``;
-    ``"exists"`` when the name is taken (by other content, a symlink, anything) and ``force``
-    is off. With ``force`` the name is replaced (a symlink itself, never what it points to).
-    """
-    target = folder / name
-    if os.path.lexists(target):
-        if not target.is_symlink() and target.is_file():
-            try:
-                if target.stat().st_size == len(data) and target.read_bytes() == data:
-                    return "unchanged"
-            except OSError:
-                pass
-        if not force:
-            return "exists"
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if force:
-            os.replace(temp, target)
-        else:
-            try:
-                os.link(temp, target)  # fails if the name appeared meanwhile: no overwrite
-            except FileExistsError:
-                return "exists"
-            finally:
-                os.unlink(temp)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-    return "written"
 
 
 def _save_state(folder: Path, state: dict[str, Any]) -> None:
     data = json.dumps(state, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
-    write_new(folder, STATE_FILE, data, force=True)
+    write_file(folder / STATE_FILE, data)
 
 
 def _load_state(folder: Path) -> dict[str, Any] | None:
@@ -189,7 +116,7 @@ def harvest_command(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         folder = out_dir.resolve()
-        extension = file_extension(to_format)
+        files = RecordFiles(folder, to_format, force=force)
         key = {"base_url": base_url, "prefix": prefix, "set": set_spec, "to": to_format}
         state = None if restart else _load_state(folder)
         if state is not None and all(state.get(k) == v for k, v in key.items()):
@@ -245,12 +172,12 @@ def harvest_command(
                 for issue in item.issues or []:
                     click.echo(f"archmeta: {issue.format()}", err=True)
                 continue
-            data = dumps(item.record, to_format).encode("utf-8")
-            name = safe_file_stem(item.oai_identifier) + extension
-            status = write_new(folder, name, data, force=force)
+            outcome = files.write(item.record, item.oai_identifier, item.oai_identifier)
+            status = files.status(outcome)
             counts[status] += 1
-            if status == "exists":
-                click.echo(f"archmeta: {name} exists (not replaced without --force)", err=True)
+            if status != "unchanged":
+                for line in outcome.messages:
+                    click.echo(f"archmeta: {line}", err=True)
         save(True)
     except ArchmetaError as exc:
         if checkpoint is not None and pages:

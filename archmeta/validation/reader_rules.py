@@ -383,7 +383,7 @@ declare(
 declare(
     "worker-died",
     "error",
-    "The worker process converting these records died (killed, out of memory) twice.",
+    "The worker converting or checking these records died (killed, out of memory) twice.",
     "a batch whose worker the out-of-memory killer ends, on its retry too",
     "",
 )
