@@ -136,6 +136,8 @@ def _as_line(text: str) -> str:
 
 def _as_paragraph(text: str) -> str:
     """A Paragraph from element text: each line stripped, blank lines dropped."""
+    if "\n" not in text and "\r" not in text:
+        return text.strip()  # one line (most values): nothing to split
     parts = [p.strip() for p in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return "\n".join(p for p in parts if p)
 
