@@ -38,6 +38,7 @@ _DATE_PATHS = (
     "text/body//dateline//date",
     "text//dateline//date",
 )
+_BLOCK_OR_CONTAINER = _BLOCKS | _CONTAINERS
 # Other places a field is read from when the mapping table's path is not in the document.
 _FALLBACK_PATHS = {"date": _DATE_PATHS, "body": ("text/body//p", "text/body")}
 
@@ -375,8 +376,12 @@ class _Reader(_TextReader):
             if name in _CONTAINERS:
                 self.blocks(child, out)
             elif name in _BLOCKS:
-                if any(_local(c) in _BLOCKS or _local(c) in _CONTAINERS for c in child) and (
-                    not _has_own_text(child)
+                # A block read as blocks: children (some blocks or containers), no own text.
+                # The cheap tests first: most blocks are paragraphs with text.
+                if (
+                    len(child)
+                    and not _has_own_text(child)
+                    and any(_local(c) in _BLOCK_OR_CONTAINER for c in child)
                 ):
                     self.blocks(child, out)
                     continue
