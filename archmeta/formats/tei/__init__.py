@@ -41,11 +41,12 @@ from ._common import RESP_CONTRIBUTOR as RESP_CONTRIBUTOR
 from ._common import RESP_TRANSLATOR as RESP_TRANSLATOR
 from ._common import SCHEMA_URL as SCHEMA_URL
 from ._common import XML_NS as XML_NS
-from ._read import load, loads, read
+from ._read import MAX_ELEMENTS, load, loads, read
 from ._write import dump, dumps
 
 __all__ = [
     "EDTF_METHOD",
+    "MAX_ELEMENTS",
     "FIELD_PATHS",
     "SCHEMA_NAME",
     "TEI_NS",

@@ -433,8 +433,38 @@ class _Reader(_TextReader):
 # Inline elements whose text is the text: flattened without a report.
 
 
+MAX_ELEMENTS = 200_000
+"""The most elements a TEI document archmeta reads may have. An archival record has hundreds
+or a few thousand; reading costs a few microseconds per element in Python, and an unmapped
+header element is one warning each, so a document of a million empty elements (4 MB, well
+under the size limit) would take seconds and hold a million issues. Such a document is refused
+(rule ``tei-too-many-elements``) before any element is read."""
+
+
+def _check_element_count(root: Any, length: int, source: str | None) -> None:
+    """Refuse a document of more than :data:`MAX_ELEMENTS` elements, counting them only when the
+    document is long enough to hold that many (``<a/>``, the shortest, is four characters)."""
+    if length <= 4 * MAX_ELEMENTS:
+        return
+    from itertools import islice
+
+    from lxml import etree
+
+    elements = root.iter(etree.Element)  # elements only, not comments nor PIs
+    if sum(1 for _ in islice(elements, MAX_ELEMENTS + 1)) > MAX_ELEMENTS:
+        raise ParseError(
+            f"the TEI document has more than {MAX_ELEMENTS:,} elements; archmeta reads TEI "
+            f"documents of at most {MAX_ELEMENTS:,} elements",
+            source=source,
+            line=1,
+            column=1,
+            rule="tei-too-many-elements",
+        )
+
+
 def _document_root(data: str | bytes, source: str | None) -> tuple[Any, list[Issue]]:
     root = parse_xml(data, source)
+    _check_element_count(root, len(data), source)
     issues: list[Issue] = []
     if root.tag == _q("teiCorpus"):
         members = root.xpath("t:TEI", namespaces={"t": TEI_NS})
