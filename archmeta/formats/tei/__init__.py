@@ -46,8 +46,8 @@ from ._write import dump, dumps
 
 __all__ = [
     "EDTF_METHOD",
-    "MAX_ELEMENTS",
     "FIELD_PATHS",
+    "MAX_ELEMENTS",
     "SCHEMA_NAME",
     "TEI_NS",
     "TeiCodec",

@@ -355,11 +355,10 @@ def _indent(element: etree._Element, level: int = 0) -> None:
     child = None
     for child in element:
         child.tail = inner
-        tag = child.tag
-        if len(child) and (
-            tag in _STRUCTURAL or (tag == _BIBL and child.get("type") == "original")
-        ):
-            _indent(child, level + 1)
+        if len(child):  # only then the tag is asked for (lxml makes a new string each time)
+            tag = child.tag
+            if tag in _STRUCTURAL or (tag == _BIBL and child.get("type") == "original"):
+                _indent(child, level + 1)
     if child is not None:
         child.tail = "\n" + INDENT * level
 
