@@ -15,6 +15,7 @@ from ._common import (
     EDTF_METHOD,
     FIELD_PATHS,
     TEI_NS,
+    _compiled,
     _local,
     _q,
     _xpath,
@@ -514,12 +515,10 @@ def read(
     and a document without a title.
     """
     root, issues = _document_root(data, source)
+    # Written by archmeta (its application is named in the header): read without the merging
+    # and guessing foreign documents need.
     own = bool(
-        root.xpath(
-            "t:teiHeader/t:encodingDesc/t:appInfo/t:application[@ident=$a]",
-            namespaces={"t": TEI_NS},
-            a=APPLICATION,
-        )
+        _compiled(f"teiHeader/encodingDesc/appInfo/application[@ident='{APPLICATION}']")(root)
     )
     reader = _Reader(source=source, root=root, own=own, issues=issues)
     import pydantic
