@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ...dates import is_valid_edtf, normalize_date
 from ...errors import Issue, ValidationError
 from ...model import ArchivalRecord
 from .._io import PathOrFile, read_bytes, source_name
@@ -61,11 +62,9 @@ _RDF_RESOURCE = f"{{{RDF_NS}}}resource"
 _CREATED = CELLS["dcterms"]["date"].element
 
 
-def _xsi_type_local(element: etree._Element) -> str | None:
-    """The local name of an ``xsi:type`` in the DCMI terms namespace (``W3CDTF``), if any."""
-    value = element.get(_XSI_TYPE)
-    if not value:
-        return None
+def _xsi_type_local(element: etree._Element, value: str) -> str:
+    """The local name of an element's ``xsi:type`` ``value`` in the DCMI terms namespace
+    (``W3CDTF``), else the qualified name."""
     prefix, _, name = value.strip().rpartition(":")
     namespace = element.nsmap.get(prefix or None) if prefix else element.nsmap.get(None)
     if namespace == DCTERMS_NS or (namespace is None and prefix == "dcterms"):
@@ -225,7 +224,10 @@ def _collect(
             place = (line, _xpath(child))
             for name_ in (field_name, *_SAME_ELEMENTS.get(field_name, ())):
                 places.setdefault(name_, place)
-        value = _Value(text, _xsi_type_local(child), line, namespace, name)
+        xsi_type = child.get(_XSI_TYPE)  # most elements have none
+        value = _Value(
+            text, _xsi_type_local(child, xsi_type) if xsi_type else None, line, namespace, name
+        )
         values = buckets.get(field_name)
         if values is None:
             buckets[field_name] = [value]
@@ -278,7 +280,9 @@ def _fields(buckets: _Buckets, warn: _Warner) -> dict[str, Any] | None:
     data: dict[str, Any] = {}
 
     def put(name: str, value: Any) -> None:
-        if value:  # None, "" and [] are the model's defaults (no field is an empty string)
+        # Every value read is a non-empty string, a list or a dict: None and [] mean nothing
+        # was read, and the model's defaults stand.
+        if value:
             data[name] = value
 
     # Titles.
@@ -308,10 +312,12 @@ def _fields(buckets: _Buckets, warn: _Warner) -> dict[str, Any] | None:
         notes = [_as_line(d) for d in dc_descriptions[1:]]
     put("notes", notes + _lines(buckets, "notes"))
     for name in _LINE_LISTS:
-        put(name, _lines(buckets, name))
+        if name in buckets:
+            put(name, _lines(buckets, name))
     put("rights", "\n".join(_paragraphs(buckets.get("rights", _NONE))))
     for name in _LATER_LINE_LISTS:
-        put(name, _lines(buckets, name))
+        if name in buckets:
+            put(name, _lines(buckets, name))
     put("languages", _read_languages(buckets, warn))
 
     # Identifiers: a dcterms URI-typed one is the URL; among flat dc:identifiers the first web
@@ -365,8 +371,6 @@ def _read_date(buckets: _Buckets, warn: _Warner) -> dict[str, str | None] | None
     text_value = plain[0] if plain else typed[0]
     text = text_value[0]
     used = [text_value[1]]
-    from ...dates import is_valid_edtf, normalize_date
-
     if plain and typed and is_w3cdtf(typed[0][0]) and is_valid_edtf(typed[0][0]):
         edtf: str | None = typed[0][0]
         used.append(typed[0][1])
