@@ -365,14 +365,18 @@ class _Reader(_TextReader):
                 )
 
     def blocks(self, container: Any, out: list[str]) -> None:
-        if _has_own_text(container) and _local(container) not in ("body", "div", "text"):
+        if _local(container) not in ("body", "div", "text") and _has_own_text(container):
             value = self.paragraph(container, body=True)
             if value:
                 out.append(value)
             return
         for child in container:
             name = _local(child)
-            if not name or name in ("lb", "pb", "cb", "milestone", "anchor") or child in self.skip:
+            if (
+                not name
+                or name in ("lb", "pb", "cb", "milestone", "anchor")
+                or (self.skip and child in self.skip)
+            ):
                 continue
             if name in _CONTAINERS:
                 self.blocks(child, out)
