@@ -688,3 +688,26 @@ def test_a_document_of_too_many_elements_is_refused_before_it_is_read():
     assert f"more than {n:,} elements" in issue.message
     # Comments are not elements: a long document of them is read.
     assert tei.loads(head + "<!---->" * n + tail).title == "T"
+
+
+@pytest.mark.parametrize(
+    ("corpus", "tei_space", "div", "expected"),
+    [
+        ("", "", "<div>", ["a b"]),
+        ("", ' xml:space="preserve"', "<div>", ["a  b"]),
+        ("", ' xml:space="preserve"', '<div xml:space="default">', ["a b"]),
+        ("", "", '<div xml:space="preserve">', ["a  b"]),
+        # xml:space is inherited from the nearest element that has it, the teiCorpus too.
+        (' xml:space="preserve"', "", "<div>", ["a  b"]),
+        (' xml:space="preserve"', ' xml:space="default"', "<div>", ["a b"]),
+    ],
+)
+def test_xml_space_in_force_is_the_nearest_ancestors(
+    corpus: str, tei_space: str, div: str, expected: list[str]
+):
+    member = (
+        f"<TEI{tei_space}><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>"
+        f"</fileDesc></teiHeader><text><body>{div}<p>a  b</p></div></body></text></TEI>"
+    )
+    document = f'<teiCorpus xmlns="{tei.TEI_NS}"{corpus}>{member}</teiCorpus>'
+    assert tei.loads(document).body == expected
