@@ -6,9 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pydantic
+
 from ...dates import is_valid_edtf, normalize_date
 from ...errors import Issue, ValidationError
 from ...model import ArchivalRecord
+from ...xmlsafe import parse_xml
 from .._io import PathOrFile, read_bytes, source_name
 from ._common import (
     _ABSOLUTE_URI,
@@ -149,8 +152,6 @@ def from_element(
             )
         )
         return None, issues
-
-    import pydantic
 
     try:
         # Validated once, strictly (every value is already a str, a list or a model), with only
@@ -438,8 +439,6 @@ def read(
     Raises :class:`ParseError` for XML that is not well-formed and :class:`ValidationError`
     when no record can be built (no title).
     """
-    from ...xmlsafe import parse_xml
-
     _check_flavour(flavour)
     root = parse_xml(text, source)
     container = find_container(root)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydantic
+
 from ...dates import is_valid_edtf, normalize_date
 from ...errors import Issue, ParseError, ValidationError
 from ...model import ArchivalDate, ArchivalRecord, Language
@@ -525,8 +527,6 @@ def read(
         _compiled(f"teiHeader/encodingDesc/appInfo/application[@ident='{APPLICATION}']")(root)
     )
     reader = _Reader(source=source, root=root, own=own, issues=issues)
-    import pydantic
-
     try:
         record = reader.read()
     except pydantic.ValidationError as exc:  # a value the model refuses (foreign documents)
