@@ -7,6 +7,7 @@ lxml's built-in limits, no ``recover``: malformed XML is an error with its line 
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +106,22 @@ def xml_syntax_error(exc: Exception, source: str | None) -> ParseError:
     )
 
 
+# Per thread, the parser of each encoding override: parse_xml reuses it (a parser may serve one
+# thread at a time). Making a parser and its first parsing context costs about as much as
+# parsing a short Dublin Core record.
+_PARSERS = threading.local()
+
+
+def _parser(encoding: str | None) -> etree.XMLParser:
+    parsers: dict[str | None, etree.XMLParser] | None = getattr(_PARSERS, "by_encoding", None)
+    if parsers is None:
+        parsers = _PARSERS.by_encoding = {}
+    parser = parsers.get(encoding)
+    if parser is None:
+        parser = parsers[encoding] = make_parser(encoding)
+    return parser
+
+
 def parse_xml(data: bytes | str, source: str | None = None) -> etree._Element:
     """Parse a whole XML document safely and return its root element.
 
@@ -125,7 +142,7 @@ def parse_xml(data: bytes | str, source: str | None = None) -> etree._Element:
             "the document is empty", source=source, line=1, column=1, rule="xml-syntax"
         )
     try:
-        root = etree.fromstring(data, parser=make_parser(encoding))
+        root = etree.fromstring(data, parser=_parser(encoding))
     except etree.XMLSyntaxError as exc:
         raise xml_syntax_error(exc, source) from None
     reject_entity_declarations(root, source)

@@ -223,6 +223,13 @@ declare(
     "tei",
 )
 declare(
+    "tei-too-many-elements",
+    "error",
+    "The TEI document has more elements than archmeta reads (200,000: far beyond any record).",
+    "a TEI document of 250,000 empty <p/> elements (1 MB)",
+    "",
+)
+declare(
     "tei-skipped",
     "warning",
     "A TEI element has no place in the record and was not read.",
@@ -423,5 +430,6 @@ UNTESTABLE = frozenset(
         "worker-died",
         "dropped",
         "omeka-unsafe-value",
+        "tei-too-many-elements",
     }
 )

@@ -644,3 +644,70 @@ def test_many_unmapped_and_repeated_header_elements_read_in_linear_time():
     skipped = [i.xpath for i in issues if i.xpath and "/foo" in i.xpath]
     assert skipped[:2] == ["/TEI/teiHeader/fileDesc/foo[1]", "/TEI/teiHeader/fileDesc/foo[2]"]
     assert len(skipped) == n and skipped[-1] == f"/TEI/teiHeader/fileDesc/foo[{n}]"
+
+
+def _read_seconds(document: str) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        try:
+            tei.read(document)
+        except ParseError:
+            pass
+        best = min(best, time.process_time() - started)
+    return best
+
+
+@pytest.mark.parametrize("unit", ["<p/>", "<x/>", "<p><lb/></p>", "<p>a<hi/><gap/></p>"])
+def test_many_body_elements_read_in_linear_time(unit: str):
+    # 10^6 empty elements (4 MB, under the size limit) took 20 s: the reader walks each
+    # element a few times in Python, and searched the whole document for xml:space by XPath.
+    def document(n: int) -> str:
+        return (
+            f'<TEI xmlns="{tei.TEI_NS}"><teiHeader><fileDesc><titleStmt><title>T</title>'
+            f"</titleStmt></fileDesc></teiHeader><text><body>{unit * n}</body></text></TEI>"
+        )
+
+    small, large = 5_000, 40_000  # both under tei.MAX_ELEMENTS
+    ratio = _read_seconds(document(large)) / max(_read_seconds(document(small)), 1e-4)
+    assert ratio < 8 * 3, ratio
+
+
+def test_a_document_of_too_many_elements_is_refused_before_it_is_read():
+    n = tei.MAX_ELEMENTS
+    head = f'<TEI xmlns="{tei.TEI_NS}"><teiHeader><fileDesc><titleStmt><title>T</title>'
+    tail = "</titleStmt></fileDesc></teiHeader><text><body><p>x</p></body></text></TEI>"
+    at_limit = head + "<funder/>" * (n - 8) + tail  # exactly MAX_ELEMENTS elements
+    assert tei.loads(at_limit).title == "T"
+    with pytest.raises(ParseError) as caught:
+        tei.read(head + "<funder/>" * (n - 7) + tail)
+    (issue,) = caught.value.issues
+    assert issue.rule == "tei-too-many-elements" and issue.line == 1
+    assert f"more than {n:,} elements" in issue.message
+    # Comments are not elements: a long document of them is read.
+    assert tei.loads(head + "<!---->" * n + tail).title == "T"
+
+
+@pytest.mark.parametrize(
+    ("corpus", "tei_space", "div", "expected"),
+    [
+        ("", "", "<div>", ["a b"]),
+        ("", ' xml:space="preserve"', "<div>", ["a  b"]),
+        ("", ' xml:space="preserve"', '<div xml:space="default">', ["a b"]),
+        ("", "", '<div xml:space="preserve">', ["a  b"]),
+        # xml:space is inherited from the nearest element that has it, the teiCorpus too.
+        (' xml:space="preserve"', "", "<div>", ["a  b"]),
+        (' xml:space="preserve"', ' xml:space="default"', "<div>", ["a b"]),
+    ],
+)
+def test_xml_space_in_force_is_the_nearest_ancestors(
+    corpus: str, tei_space: str, div: str, expected: list[str]
+):
+    member = (
+        f"<TEI{tei_space}><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>"
+        f"</fileDesc></teiHeader><text><body>{div}<p>a  b</p></div></body></text></TEI>"
+    )
+    document = f'<teiCorpus xmlns="{tei.TEI_NS}"{corpus}>{member}</teiCorpus>'
+    assert tei.loads(document).body == expected

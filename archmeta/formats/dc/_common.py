@@ -8,7 +8,7 @@ from typing import Literal
 
 from ...errors import UsageError
 from ...mapping import MAPPING, DcCell
-from ...model import ArchivalRecord, Language
+from ...model import EDTF_PATTERN, ArchivalRecord, Language
 
 Flavour = Literal["oai_dc", "dcterms"]
 FLAVOURS: tuple[str, ...] = ("oai_dc", "dcterms")
@@ -46,6 +46,7 @@ _W3CDTF = re.compile(
     r"(?!0000)\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01])"
     r"(?:T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)?)?)?)?"
 )
+_EDTF = re.compile(EDTF_PATTERN)
 # The model's URL pattern, restricted to web addresses for guessing among flat dc:identifiers.
 _WEB_URL = re.compile(r"https?://[^\s<>\"]+")
 _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"]+")
@@ -73,9 +74,9 @@ def is_w3cdtf(value: str) -> bool:
 
 def is_edtf(value: str) -> bool:
     """Whether ``value`` is an EDTF value the model holds (W3CDTF dates are among them)."""
-    from ...dates import EDTF_PATTERN, is_valid_edtf
+    from ...dates import is_valid_edtf
 
-    return re.fullmatch(EDTF_PATTERN, value) is not None and is_valid_edtf(value)
+    return _EDTF.fullmatch(value) is not None and is_valid_edtf(value)
 
 
 def paired_date(text: str, edtf: str | None) -> bool:
@@ -136,6 +137,8 @@ def _as_line(text: str) -> str:
 
 def _as_paragraph(text: str) -> str:
     """A Paragraph from element text: each line stripped, blank lines dropped."""
+    if "\n" not in text and "\r" not in text:
+        return text.strip()  # one line (most values): nothing to split
     parts = [p.strip() for p in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return "\n".join(p for p in parts if p)
 

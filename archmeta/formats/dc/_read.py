@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pydantic
+
+from ...dates import is_valid_edtf, normalize_date
 from ...errors import Issue, ValidationError
-from ...model import ArchivalDate, ArchivalRecord, Language
+from ...model import ArchivalRecord
+from ...xmlsafe import parse_xml
 from .._io import PathOrFile, read_bytes, source_name
 from ._common import (
     _ABSOLUTE_URI,
@@ -34,36 +38,36 @@ if TYPE_CHECKING:
     from lxml import etree
 
 
-@dataclass
+@dataclass(slots=True)
 class _Value:
     text: str
     xsi_type: str | None
     line: int | None
     namespace: str
     name: str
-    seq: int
 
 
-@dataclass
-class _Buckets:
-    values: dict[str, list[_Value]] = field(default_factory=dict)
+# Each field's values in document order.
+_Buckets = dict[str, list[_Value]]
+_NONE: list[_Value] = []  # what a field without values holds (never appended to)
 
-    def add(self, key: str, value: _Value) -> None:
-        self.values.setdefault(key, []).append(value)
-
-    def get(self, key: str) -> list[_Value]:
-        return self.values.get(key, [])
+# Qualified tag -> (namespace, local name, field) of every element the mapping reads: one
+# lookup per element instead of splitting its tag and asking the namespace's table.
+_KNOWN: dict[str, tuple[str, str, str]] = {
+    f"{{{namespace}}}{name}": (namespace, name, field_name)
+    for namespace, table in FIELD_OF_ELEMENT.items()
+    for name, field_name in table.items()
+}
+_RDF_RESOURCE = f"{{{RDF_NS}}}resource"
 
 
 # The element a date is written as in DCMI terms: preferred over the other dates when reading.
 _CREATED = CELLS["dcterms"]["date"].element
 
 
-def _xsi_type_local(element: etree._Element) -> str | None:
-    """The local name of an ``xsi:type`` in the DCMI terms namespace (``W3CDTF``), if any."""
-    value = element.get(_XSI_TYPE)
-    if not value:
-        return None
+def _xsi_type_local(element: etree._Element, value: str) -> str:
+    """The local name of an element's ``xsi:type`` ``value`` in the DCMI terms namespace
+    (``W3CDTF``), else the qualified name."""
     prefix, _, name = value.strip().rpartition(":")
     namespace = element.nsmap.get(prefix or None) if prefix else element.nsmap.get(None)
     if namespace == DCTERMS_NS or (namespace is None and prefix == "dcterms"):
@@ -135,83 +139,10 @@ def from_element(
     rules about a field can point into the document.
     """
     issues: list[Issue] = []
-    buckets = _Buckets()
-
-    def warn(message: str, line: int | None, rule: str) -> None:
-        issues.append(
-            Issue(message=message, rule=rule, severity="warning", line=line, source=source)
-        )
-
-    container_ns = _local(container.tag)[0]
-    in_oai_dc = container_ns == OAI_DC_NS
-    for seq, child in enumerate(container):
-        if not isinstance(child.tag, str):
-            continue  # comments and processing instructions
-        namespace, name = _local(child.tag)
-        line = child.sourceline
-        if namespace not in (DC_NS, DCTERMS_NS):
-            warn(
-                f"element {child.tag} is not Dublin Core; ignored",
-                line,
-                "unknown-element",
-            )
-            continue
-        # The mapping table's columns say which field each element is read into.
-        field_name = FIELD_OF_ELEMENT[namespace].get(name)
-        if field_name is None:
-            warn(
-                f"Dublin Core element {child.tag} has no archmeta field; ignored",
-                line,
-                "unknown-element",
-            )
-            continue
-        if in_oai_dc and namespace != DC_NS:
-            warn(
-                f"element {child.tag} is not one of the 15 elements oai_dc allows; read anyway",
-                line,
-                "dc-not-oai_dc",
-            )
-        text = "".join(child.itertext())
-        if not text.strip():
-            resource = child.get(f"{{{RDF_NS}}}resource")
-            if resource and resource.strip():
-                text = resource
-            else:
-                continue  # empty elements carry nothing
-        if len(child):
-            warn(f"child elements of {child.tag} were read as text", line, "dc-mixed-content")
-        if places is not None and field_name not in places and line is not None:
-            place = (line, _xpath(child))
-            for name_ in (field_name, *_SAME_ELEMENTS.get(field_name, ())):
-                places.setdefault(name_, place)
-        buckets.add(field_name, _Value(text, _xsi_type_local(child), line, namespace, name, seq))
-
-    data: dict[str, Any] = {}
-
-    def lines_of(*keys: str) -> list[str]:
-        out: list[str] = []
-        for key in keys:
-            out.extend(_as_line(v.text) for v in buckets.get(key))
-        return [v for v in out if v]
-
-    def first_line(key: str, field_name: str) -> str | None:
-        # Each value with its own line (looking the line up by text took quadratic time).
-        read = [(_as_line(v.text), v.line) for v in buckets.get(key)]
-        values = [(text, line) for text, line in read if text]
-        for extra, line in values[1:]:
-            if extra != values[0][0]:
-                warn(
-                    f"{field_name} holds one value; extra {extra!r} ignored",
-                    line,
-                    "dc-extra-value",
-                )
-        return values[0][0] if values else None
-
-    # Titles.
-    titles = lines_of("title")
-    alternatives = lines_of("alternative_titles")
-    all_titles = titles + alternatives
-    if not all_titles:
+    warn = _Warner(issues, source)
+    buckets = _collect(container, warn, places)
+    data = _fields(buckets, warn)
+    if data is None:
         issues.append(
             Issue(
                 message="the record has no title (dc:title or dcterms:title)",
@@ -221,51 +152,180 @@ def from_element(
             )
         )
         return None, issues
-    data["title"] = all_titles[0]
-    data["alternative_titles"] = all_titles[1:]
 
-    data["date"] = _read_date(buckets, warn)
-    data["type"] = _read_type(buckets, warn)
-    citations = [_as_paragraph(v.text) for v in buckets.get("citation")]
-    data["citation"] = "\n".join(c for c in citations if c) or None
-    data["publisher"] = first_line("publisher", "publisher")
-    data["source"] = first_line("source", "source")
+    try:
+        # Validated once, strictly (every value is already a str, a list or a model), with only
+        # the fields the document holds: the model fills in the defaults itself.
+        record = ArchivalRecord.model_validate(data, strict=True)
+    except pydantic.ValidationError as exc:
+        from ...errors import pydantic_issues
+
+        issues.extend(pydantic_issues(exc, source))
+        return None, issues
+    issues.sort(key=lambda issue: issue.line or 0)
+    return record, issues
+
+
+@dataclass(slots=True)
+class _Warner:
+    """Appends a warning to a record's issues."""
+
+    issues: list[Issue]
+    source: str | None
+
+    def __call__(self, message: str, line: int | None, rule: str) -> None:
+        self.issues.append(
+            Issue(message=message, rule=rule, severity="warning", line=line, source=self.source)
+        )
+
+
+def _collect(
+    container: etree._Element, warn: _Warner, places: dict[str, tuple[int, str]] | None
+) -> _Buckets:
+    """One pass over the container's children: each DC element's text, by field; warnings for
+    the elements that are not kept (or are kept with a reservation)."""
+    buckets: _Buckets = {}
+    in_oai_dc = _local(container.tag)[0] == OAI_DC_NS
+    for child in container:
+        tag: Any = child.tag  # a str, or a function for comments and processing instructions
+        known = _KNOWN.get(tag)
+        if known is None:
+            if not isinstance(tag, str):
+                continue  # comments and processing instructions
+            namespace = _local(tag)[0]
+            if namespace not in (DC_NS, DCTERMS_NS):
+                line = child.sourceline
+                warn(f"element {tag} is not Dublin Core; ignored", line, "unknown-element")
+            else:  # the mapping table's columns say which field each element is read into
+                warn(
+                    f"Dublin Core element {tag} has no archmeta field; ignored",
+                    child.sourceline,
+                    "unknown-element",
+                )
+            continue
+        namespace, name, field_name = known
+        line = child.sourceline
+        if in_oai_dc and namespace != DC_NS:
+            warn(
+                f"element {tag} is not one of the 15 elements oai_dc allows; read anyway",
+                line,
+                "dc-not-oai_dc",
+            )
+        mixed = len(child) > 0
+        text = "".join(child.itertext()) if mixed else (child.text or "")
+        if not text.strip():
+            resource = child.get(_RDF_RESOURCE)
+            if resource and resource.strip():
+                text = resource
+            else:
+                continue  # empty elements carry nothing
+        if mixed:
+            warn(f"child elements of {tag} were read as text", line, "dc-mixed-content")
+        if places is not None and field_name not in places and line is not None:
+            place = (line, _xpath(child))
+            for name_ in (field_name, *_SAME_ELEMENTS.get(field_name, ())):
+                places.setdefault(name_, place)
+        xsi_type = child.get(_XSI_TYPE)  # most elements have none
+        value = _Value(
+            text, _xsi_type_local(child, xsi_type) if xsi_type else None, line, namespace, name
+        )
+        values = buckets.get(field_name)
+        if values is None:
+            buckets[field_name] = [value]
+        else:
+            values.append(value)
+    return buckets
+
+
+def _lines(buckets: _Buckets, key: str) -> list[str]:
+    """The values of one field as Lines, the empty ones left out."""
+    out = []
+    for value in buckets.get(key, _NONE):
+        line = _as_line(value.text)
+        if line:
+            out.append(line)
+    return out
+
+
+def _first_line(buckets: _Buckets, key: str, warn: _Warner) -> str | None:
+    """The first value of a one-value field; a warning for each different one after it."""
+    first: str | None = None
+    for value in buckets.get(key, _NONE):
+        text = _as_line(value.text)
+        if not text:
+            continue
+        if first is None:
+            first = text
+        elif text != first:
+            warn(f"{key} holds one value; extra {text!r} ignored", value.line, "dc-extra-value")
+    return first
+
+
+def _paragraphs(values: list[_Value]) -> list[str]:
+    out = []
+    for value in values:
+        paragraph = _as_paragraph(value.text)
+        if paragraph:
+            out.append(paragraph)
+    return out
+
+
+# Fields read as lists of Lines, each from its own elements.
+_LINE_LISTS = ("contents", "creators", "contributors", "subjects", "places")
+_LATER_LINE_LISTS = ("relations", "collections", "formats")
+
+
+def _fields(buckets: _Buckets, warn: _Warner) -> dict[str, Any] | None:
+    """The record's fields from the values read (only those that hold something, as the model
+    wants them), None when there is no title."""
+    data: dict[str, Any] = {}
+
+    def put(name: str, value: Any) -> None:
+        # Every value read is a non-empty string, a list or a dict: None and [] mean nothing
+        # was read, and the model's defaults stand.
+        if value:
+            data[name] = value
+
+    # Titles.
+    all_titles = _lines(buckets, "title") + _lines(buckets, "alternative_titles")
+    if not all_titles:
+        return None
+    data["title"] = all_titles[0]
+    put("alternative_titles", all_titles[1:])
+
+    put("date", _read_date(buckets, warn))
+    put("type", _read_type(buckets, warn))
+    put("citation", "\n".join(_paragraphs(buckets.get("citation", _NONE))))
+    put("publisher", _first_line(buckets, "publisher", warn))
+    put("source", _first_line(buckets, "source", warn))
 
     # Descriptions: dcterms:abstract is the summary; failing that the first dc:description.
     # (dc:description is read into the summary, dcterms:abstract too; they are told apart by
     # namespace, since oai_dc writes the notes as further dc:descriptions.)
-    abstracts = [_as_paragraph(v.text) for v in buckets.get("summary") if v.namespace == DCTERMS_NS]
-    abstracts = [a for a in abstracts if a]
-    dc_descriptions = [
-        _as_paragraph(v.text) for v in buckets.get("summary") if v.namespace == DC_NS
-    ]
-    dc_descriptions = [d for d in dc_descriptions if d]
+    descriptions = buckets.get("summary", _NONE)
+    abstracts = _paragraphs([v for v in descriptions if v.namespace == DCTERMS_NS])
+    dc_descriptions = _paragraphs([v for v in descriptions if v.namespace == DC_NS])
     if abstracts:
-        summary: str | None = abstracts[0]
+        put("summary", abstracts[0])
         notes = [_as_line(a) for a in abstracts[1:]] + [_as_line(d) for d in dc_descriptions]
     else:
-        summary = dc_descriptions[0] if dc_descriptions else None
+        put("summary", dc_descriptions[0] if dc_descriptions else None)
         notes = [_as_line(d) for d in dc_descriptions[1:]]
-    notes += lines_of("notes")
-    data["summary"] = summary
-    data["notes"] = notes
-    data["contents"] = lines_of("contents")
-    data["creators"] = lines_of("creators")
-    data["contributors"] = lines_of("contributors")
-    data["subjects"] = lines_of("subjects")
-    data["places"] = lines_of("places")
-    rights = [_as_paragraph(v.text) for v in buckets.get("rights")]
-    data["rights"] = "\n".join(r for r in rights if r) or None
-    data["relations"] = lines_of("relations")
-    data["collections"] = lines_of("collections")
-    data["formats"] = lines_of("formats")
-    data["languages"] = _read_languages(buckets, warn)
+    put("notes", notes + _lines(buckets, "notes"))
+    for name in _LINE_LISTS:
+        if name in buckets:
+            put(name, _lines(buckets, name))
+    put("rights", "\n".join(_paragraphs(buckets.get("rights", _NONE))))
+    for name in _LATER_LINE_LISTS:
+        if name in buckets:
+            put(name, _lines(buckets, name))
+    put("languages", _read_languages(buckets, warn))
 
     # Identifiers: a dcterms URI-typed one is the URL; among flat dc:identifiers the first web
     # address is; the first other identifier is the record's own, the rest are identifiers.
     url = None
     values: list[tuple[str, str]] = []
-    for value in buckets.get("identifier"):  # dc: and dcterms: ones, in document order
+    for value in buckets.get("identifier", _NONE):  # dc: and dcterms: ones, in document order
         text = _as_line(value.text)
         if url is None and value.xsi_type == "URI" and _ABSOLUTE_URI.fullmatch(text):
             url = text
@@ -277,35 +337,21 @@ def from_element(
                 url = text
                 del values[index]
                 break
-    data["identifier"], data["url"], data["identifiers"] = _split_identifiers(
-        [text for text, _ in values if text], url
-    )
-
-    import pydantic
-
-    try:
-        # Validated once, strictly (every value is already a str, a list or a model), with only
-        # the fields the document holds: the model fills in the defaults itself.
-        record = ArchivalRecord.model_validate(
-            {key: value for key, value in data.items() if value is not None and value != []},
-            strict=True,
-        )
-    except pydantic.ValidationError as exc:
-        from ...errors import pydantic_issues
-
-        issues.extend(pydantic_issues(exc, source))
-        return None, issues
-    issues.sort(key=lambda issue: issue.line or 0)
-    return record, issues
+    identifier, url, identifiers = _split_identifiers([text for text, _ in values if text], url)
+    put("identifier", identifier)
+    put("url", url)
+    put("identifiers", identifiers)
+    return data
 
 
-def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
-    """The date: ``dcterms:created`` first, else ``dc:date`` and the other dates.
+def _read_date(buckets: _Buckets, warn: _Warner) -> dict[str, str | None] | None:
+    """The date (the fields of an ``ArchivalDate``, validated with the record):
+    ``dcterms:created`` first, else ``dc:date`` and the other dates.
 
     The first value without an ``xsi:type`` is the text; a ``W3CDTF``-typed value beside it
     (as archmeta writes) is its EDTF value. Further dates are warned about and ignored.
     """
-    dates = buckets.get("date")
+    dates = buckets.get("date", _NONE)
     created = [v for v in dates if v.name == _CREATED]
     group = created or dates
     others = [v for v in dates if v.name != _CREATED] if created else []
@@ -322,12 +368,10 @@ def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
         (edtf_text, edtf_value), (written, written_value) = plain[0], plain[1]
         if is_edtf(edtf_text):
             _warn_extra(values, others, written, [edtf_value, written_value], warn)
-            return ArchivalDate(text=written, edtf=edtf_text)
+            return {"text": written, "edtf": edtf_text}
     text_value = plain[0] if plain else typed[0]
     text = text_value[0]
     used = [text_value[1]]
-    from ...dates import is_valid_edtf, normalize_date
-
     if plain and typed and is_w3cdtf(typed[0][0]) and is_valid_edtf(typed[0][0]):
         edtf: str | None = typed[0][0]
         used.append(typed[0][1])
@@ -336,11 +380,11 @@ def _read_date(buckets: _Buckets, warn: Any) -> ArchivalDate | None:
     else:
         edtf = normalize_date(text)  # the date is validated once, where it is built
     _warn_extra(values, others, text, used, warn)
-    return ArchivalDate(text=text, edtf=edtf)
+    return {"text": text, "edtf": edtf}
 
 
 def _warn_extra(
-    values: list[tuple[str, Any]], others: list[Any], text: str, used: list[Any], warn: Any
+    values: list[tuple[str, Any]], others: list[Any], text: str, used: list[Any], warn: _Warner
 ) -> None:
     """Warn about every date beside the one the record keeps."""
     for t, v in values:
@@ -353,8 +397,8 @@ def _warn_extra(
             warn(f"extra date {t!r} ignored (the record keeps one date)", v.line, "dc-extra-date")
 
 
-def _read_type(buckets: _Buckets, warn: Any) -> str | None:
-    values = [(_as_line(v.text), v) for v in buckets.get("type")]
+def _read_type(buckets: _Buckets, warn: _Warner) -> str | None:
+    values = [(_as_line(v.text), v) for v in buckets.get("type", _NONE)]
     values = [(t, v) for t, v in values if t]
     if not values:
         return None
@@ -366,18 +410,21 @@ def _read_type(buckets: _Buckets, warn: Any) -> str | None:
     return chosen[0]
 
 
-def _read_languages(buckets: _Buckets, warn: Any) -> list[Language]:
-    languages: list[Language] = []
-    for value in buckets.get("languages"):
-        for part in re.split(r"[;,]", value.text):
+def _read_languages(buckets: _Buckets, warn: _Warner) -> list[dict[str, str | None]]:
+    """The languages (the fields of each ``Language``, validated with the record): names or
+    codes, several to an element when separated by commas or semicolons."""
+    from ...languages import resolve_language
+
+    languages: list[dict[str, str | None]] = []
+    for value in buckets.get("languages", _NONE):
+        for part in _LANGUAGE_SEPARATOR.split(value.text):
             name = _as_line(part)
-            if not name:
-                continue
-            try:
-                languages.append(Language.from_name(name))
-            except ValueError:  # pragma: no cover - names are Lines without separators
-                warn(f"language {name!r} cannot be read; ignored", value.line, "language-unknown")
+            if name:  # a Line without separators: a LanguageName
+                languages.append({"name": name, "code": resolve_language(name)})
     return languages
+
+
+_LANGUAGE_SEPARATOR = re.compile(r"[;,]")
 
 
 def read(
@@ -392,8 +439,6 @@ def read(
     Raises :class:`ParseError` for XML that is not well-formed and :class:`ValidationError`
     when no record can be built (no title).
     """
-    from ...xmlsafe import parse_xml
-
     _check_flavour(flavour)
     root = parse_xml(text, source)
     container = find_container(root)

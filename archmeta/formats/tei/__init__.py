@@ -41,12 +41,13 @@ from ._common import RESP_CONTRIBUTOR as RESP_CONTRIBUTOR
 from ._common import RESP_TRANSLATOR as RESP_TRANSLATOR
 from ._common import SCHEMA_URL as SCHEMA_URL
 from ._common import XML_NS as XML_NS
-from ._read import load, loads, read
+from ._read import MAX_ELEMENTS, load, loads, read
 from ._write import dump, dumps
 
 __all__ = [
     "EDTF_METHOD",
     "FIELD_PATHS",
+    "MAX_ELEMENTS",
     "SCHEMA_NAME",
     "TEI_NS",
     "TeiCodec",

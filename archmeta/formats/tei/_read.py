@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydantic
+
 from ...dates import is_valid_edtf, normalize_date
 from ...errors import Issue, ParseError, ValidationError
 from ...model import ArchivalDate, ArchivalRecord, Language
@@ -15,6 +17,7 @@ from ._common import (
     EDTF_METHOD,
     FIELD_PATHS,
     TEI_NS,
+    _compiled,
     _local,
     _q,
     _xpath,
@@ -38,6 +41,7 @@ _DATE_PATHS = (
     "text/body//dateline//date",
     "text//dateline//date",
 )
+_BLOCK_OR_CONTAINER = _BLOCKS | _CONTAINERS
 # Other places a field is read from when the mapping table's path is not in the document.
 _FALLBACK_PATHS = {"date": _DATE_PATHS, "body": ("text/body//p", "text/body")}
 
@@ -363,20 +367,28 @@ class _Reader(_TextReader):
                 )
 
     def blocks(self, container: Any, out: list[str]) -> None:
-        if _has_own_text(container) and _local(container) not in ("body", "div", "text"):
+        if _local(container) not in ("body", "div", "text") and _has_own_text(container):
             value = self.paragraph(container, body=True)
             if value:
                 out.append(value)
             return
         for child in container:
             name = _local(child)
-            if not name or name in ("lb", "pb", "cb", "milestone", "anchor") or child in self.skip:
+            if (
+                not name
+                or name in ("lb", "pb", "cb", "milestone", "anchor")
+                or (self.skip and child in self.skip)
+            ):
                 continue
             if name in _CONTAINERS:
                 self.blocks(child, out)
             elif name in _BLOCKS:
-                if any(_local(c) in _BLOCKS or _local(c) in _CONTAINERS for c in child) and (
-                    not _has_own_text(child)
+                # A block read as blocks: children (some blocks or containers), no own text.
+                # The cheap tests first: most blocks are paragraphs with text.
+                if (
+                    len(child)
+                    and not _has_own_text(child)
+                    and any(_local(c) in _BLOCK_OR_CONTAINER for c in child)
                 ):
                     self.blocks(child, out)
                     continue
@@ -428,8 +440,38 @@ class _Reader(_TextReader):
 # Inline elements whose text is the text: flattened without a report.
 
 
+MAX_ELEMENTS = 200_000
+"""The most elements a TEI document archmeta reads may have. An archival record has hundreds
+or a few thousand; reading costs a few microseconds per element in Python, and an unmapped
+header element is one warning each, so a document of a million empty elements (4 MB, well
+under the size limit) would take seconds and hold a million issues. Such a document is refused
+(rule ``tei-too-many-elements``) before any element is read."""
+
+
+def _check_element_count(root: Any, length: int, source: str | None) -> None:
+    """Refuse a document of more than :data:`MAX_ELEMENTS` elements, counting them only when the
+    document is long enough to hold that many (``<a/>``, the shortest, is four characters)."""
+    if length <= 4 * MAX_ELEMENTS:
+        return
+    from itertools import islice
+
+    from lxml import etree
+
+    elements = root.iter(etree.Element)  # elements only, not comments nor PIs
+    if sum(1 for _ in islice(elements, MAX_ELEMENTS + 1)) > MAX_ELEMENTS:
+        raise ParseError(
+            f"the TEI document has more than {MAX_ELEMENTS:,} elements; archmeta reads TEI "
+            f"documents of at most {MAX_ELEMENTS:,} elements",
+            source=source,
+            line=1,
+            column=1,
+            rule="tei-too-many-elements",
+        )
+
+
 def _document_root(data: str | bytes, source: str | None) -> tuple[Any, list[Issue]]:
     root = parse_xml(data, source)
+    _check_element_count(root, len(data), source)
     issues: list[Issue] = []
     if root.tag == _q("teiCorpus"):
         members = root.xpath("t:TEI", namespaces={"t": TEI_NS})
@@ -479,16 +521,12 @@ def read(
     and a document without a title.
     """
     root, issues = _document_root(data, source)
+    # Written by archmeta (its application is named in the header): read without the merging
+    # and guessing foreign documents need.
     own = bool(
-        root.xpath(
-            "t:teiHeader/t:encodingDesc/t:appInfo/t:application[@ident=$a]",
-            namespaces={"t": TEI_NS},
-            a=APPLICATION,
-        )
+        _compiled(f"teiHeader/encodingDesc/appInfo/application[@ident='{APPLICATION}']")(root)
     )
     reader = _Reader(source=source, root=root, own=own, issues=issues)
-    import pydantic
-
     try:
         record = reader.read()
     except pydantic.ValidationError as exc:  # a value the model refuses (foreign documents)

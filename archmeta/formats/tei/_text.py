@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ...errors import Issue
@@ -62,7 +63,7 @@ class _TextReader:
     issues: list[Issue] = field(default_factory=list)
     used: set[Any] = field(default_factory=set)
     counts: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
-    space: str | None = None  # xml:space of the whole document, "mixed" when it varies
+    spaces: dict[Any, bool] = field(default_factory=dict)  # preserve() of each parent
     skip: set[Any] = field(default_factory=set)  # body divs not read as the body
     # Per parent: each child's position among its same-named siblings, and their counts
     # (warnings name elements by XPath; counting siblings for each one was quadratic).
@@ -92,14 +93,20 @@ class _TextReader:
         self.counts.setdefault((kind, _local(element)), []).append(element)
 
     def preserve(self, element: Any) -> bool:
-        """Whether ``xml:space="preserve"`` is in force for the element."""
-        if self.space is None:
-            inner = self.root.xpath("boolean(.//*[@xml:space])")
-            self.space = "mixed" if inner else (self.root.get(_XML_SPACE_ATTR) or "default")
-        if self.space != "mixed":
-            return self.space == "preserve"
-        value = element.xpath("string(ancestor-or-self::*[@xml:space][1]/@xml:space)")
-        return bool(value == "preserve")
+        """Whether ``xml:space="preserve"`` is in force for the element: the attribute of the
+        nearest element that has one, itself or an ancestor. Asked of each element whose text
+        is read; the answer of each parent is kept, so each element is looked at once (a
+        search of the whole document for ``@xml:space`` cost as much as reading a header)."""
+        value = element.get(_XML_SPACE_ATTR)
+        if value is not None:
+            return bool(value == "preserve")
+        parent = element.getparent()
+        if parent is None:
+            return False
+        inherited = self.spaces.get(parent)
+        if inherited is None:
+            inherited = self.spaces[parent] = self.preserve(parent)
+        return inherited
 
     # ----------------------------------------------------------------- text
 
@@ -178,6 +185,15 @@ class _TextReader:
 
     def paragraph(self, element: Any, body: bool = False) -> str | None:
         """The element's text as a Paragraph (lines joined by newlines), None when empty."""
+        if not len(element):
+            # No children (most elements): the text is the one piece and the one line, taken
+            # exactly or normalized as below.
+            text = element.text
+            if not text:
+                return None
+            if _exact_line(text) and self.preserve(element):
+                return str(text)
+            return _XML_SPACE.sub(" ", text).strip() or None
         pieces = self.pieces(element, body)
         # Each line is gathered as a list of parts and joined once: adding to a growing string
         # made a paragraph with many inline elements take quadratic time.
@@ -274,7 +290,10 @@ def _exact_line(line: str) -> bool:
     return bool(line) and line == line.strip() and "\n" not in line and "\r" not in line
 
 
+@lru_cache(maxsize=512)
 def _classify(mark: str) -> Any:
+    """The segment a mark written in an attribute or element reads as (None if not a mark);
+    kept per mark, as documents repeat the same few ("[...]", "[illegible]", "[sic]")."""
     if len(mark) >= 2 and mark[0] == "[" and mark[-1] == "]" and "\n" not in mark:
         inner = mark[1:-1]
         if "[" not in inner and "]" not in inner:
