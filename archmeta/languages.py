@@ -28,6 +28,9 @@ MAX_LANGUAGE_NAME_LENGTH = 100
 _TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 # POSIX locale names ("en_US", "pt_BR.UTF-8" without the encoding) use underscores.
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{1,8})+")
+# No language name holds a control character, and language_data's name tries break on NUL
+# (SystemError or UnicodeDecodeError from marisa_trie), so such text is never looked up.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Words that may follow a name without changing it: "Russian language".
 _VERBIAGE = re.compile(r"\s+(?:language|languages|lang\.?)$")
 # A name with a qualifier in parentheses, "Chinese (Simplified)", "Arabic (Egypt)": when the full
@@ -108,7 +111,7 @@ def resolve_language(written: str) -> str | None:
 
 def _resolve(text: str) -> str | None:
     """:func:`resolve_language` of text with white space collapsed, asking langcodes."""
-    if not text or len(text) > MAX_LANGUAGE_NAME_LENGTH:
+    if not text or len(text) > MAX_LANGUAGE_NAME_LENGTH or _CONTROL.search(text):
         return None
     if _LOCALE.fullmatch(text):
         text = text.replace("_", "-")

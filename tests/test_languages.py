@@ -57,6 +57,12 @@ def test_resolve_language(written, code):
         "Engl",
         "Korean, North",
         "Russian " * 1000,
+        # language_data's name tries fail on NUL (SystemError, UnicodeDecodeError): found by
+        # the atheris run through the Omeka CSV reader
+        "\x00" * 7 + "5",
+        "\x00",
+        "Chin\x00ese",
+        "French\x7f",
     ],
 )
 def test_unknown_language_is_none(written):
