@@ -133,8 +133,8 @@ def main() -> None:
 @click.option(
     "--fsync",
     is_flag=True,
-    help="With --out: flush every output to disk before its rename (slower; the default "
-    "flushes once at the end).",
+    help="With --out: flush every output to disk before its rename, so that a power failure "
+    "cannot lose it (slower; outputs are atomic either way).",
 )
 @click.option("--max-size", metavar="SIZE", help=_SIZE_HELP)
 @click.option(

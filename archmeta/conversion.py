@@ -240,18 +240,24 @@ EXISTS = "exists (use --force to overwrite it)"
 class PlannedSink(Sink):
     """Outputs at the paths a batch planned: ``plan`` maps a record's position to its output
     path and, when other inputs or records want the same path, to those owners (a conflict:
-    the record is not written). An existing file is skipped unless ``settings.force``."""
+    the record is not written). An existing file is skipped unless ``settings.force``.
+
+    ``folders`` holds the output folders already made and checked to lie inside the output
+    folder; the sinks of one chunk of a batch share it, so that each folder is checked once
+    per chunk, not once per file.
+    """
 
     def __init__(
         self,
         plan: Mapping[int, tuple[str, str | None]],
         settings: Settings,
         written: Collection[str] = (),
+        folders: set[Path] | None = None,
     ) -> None:
         self.plan = plan
         self.settings = settings
         self.written = written  # outputs this run wrote already (a worker died after them)
-        self.made: set[Path] = set()
+        self.made: set[Path] = set() if folders is None else folders
 
     def put(self, number: int, text: Output, where: str, outcome: Outcome) -> bool:
         from .formats import _io
@@ -276,7 +282,7 @@ class PlannedSink(Sink):
                 self._check_inside(output)  # before mkdir, which would follow the link
                 output.parent.mkdir(parents=True, exist_ok=True)
                 self.made.add(output.parent)
-            if not self.settings.force and output.exists():
+            if not self.settings.force and os.path.exists(path):
                 outcome.skip(str(output), EXISTS)
                 return False
             if isinstance(text, str):
