@@ -328,9 +328,8 @@ def _pool_context(codecs: Sequence[str] = ()) -> Any:
         # The codecs' modules bring the model (pydantic builds its validators at import, the
         # largest part of a process's fixed cost): without them every worker pays it again.
         # Only the batch's own codecs: the server's start-up delays every worker's.
-        context.set_forkserver_preload(
-            ["archmeta.batch.run", "archmeta.formats", "archmeta.model", *codecs]
-        )
+        common = ["archmeta.batch.run", "archmeta.sources", "archmeta.model", "archmeta.languages"]
+        context.set_forkserver_preload([*common, *codecs])
     return context
 
 
