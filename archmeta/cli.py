@@ -133,8 +133,8 @@ def main() -> None:
 @click.option(
     "--fsync",
     is_flag=True,
-    help="With --out: flush every output to disk before its rename, so that a power failure "
-    "cannot lose it (slower; outputs are atomic either way).",
+    help="Flush every output file to disk before its rename, so that a power failure cannot "
+    "lose it (slower; outputs are atomic either way).",
 )
 @click.option("--max-size", metavar="SIZE", help=_SIZE_HELP)
 @click.option(
@@ -182,7 +182,7 @@ def convert(
     Exit status: 0 all converted (or skipped), 1 some input failed, 2 usage error,
     130/143 interrupted (SIGINT/SIGTERM; no partial file is left).
     """
-    from .batch import Settings
+    from .conversion import Settings  # not .batch: one file needs no planning or pool
 
     try:
         max_bytes = _max_bytes(max_size)
@@ -210,7 +210,7 @@ def convert(
             return
         if scheduler is not None:
             raise UsageError("--scheduler runs a batch: use --out DIR")
-        _convert_one(inputs[0], from_format, to_format, output, force, max_bytes, strict)
+        _convert_one(inputs[0], from_format, to_format, output, force, max_bytes, strict, fsync)
     except UsageError as exc:
         _usage_error(exc)
 
@@ -238,6 +238,7 @@ def _convert_one(
     force: bool,
     max_bytes: int,
     strict: bool = False,
+    fsync: bool = False,
 ) -> None:
     """One input to one output file or standard output, by the batch's own conversion."""
     from .conversion import FileSink, Settings, convert_input
@@ -259,7 +260,7 @@ def _convert_one(
         name = "<stdin>"
     else:
         source = name = input_path
-    outcome = convert_input(source, name, settings, FileSink(path, name))
+    outcome = convert_input(source, name, settings, FileSink(path, name, fsync=fsync))
     usage = [i for i in outcome.issues if i.rule in ("usage", "unreadable")]
     if usage:
         raise UsageError(f"{name}: {usage[0].message}" if input_path != "-" else usage[0].message)

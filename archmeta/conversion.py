@@ -310,12 +310,16 @@ class PlannedSink(Sink):
 
 class FileSink(Sink):
     """One output file, or standard output (``path`` None): an input with several records is
-    refused before anything is written (:class:`SeveralRecords`)."""
+    refused before anything is written (:class:`SeveralRecords`). The file is written
+    atomically, and flushed to disk before its rename with ``fsync``."""
 
-    def __init__(self, path: Path | None, name: str, stdout: IO[str] | None = None) -> None:
+    def __init__(
+        self, path: Path | None, name: str, stdout: IO[str] | None = None, fsync: bool = True
+    ) -> None:
         self.path = path
         self.name = name
         self.stdout = stdout
+        self.fsync = fsync
         self.pending: str | None = None
 
     def put(self, number: int, text: Output, where: str, outcome: Outcome) -> bool:
@@ -347,7 +351,7 @@ class FileSink(Sink):
             from .formats import _io
 
             try:
-                _io.write_atomic(self.path, self.pending.encode("utf-8"))
+                _io.write_atomic(self.path, self.pending.encode("utf-8"), fsync=self.fsync)
             except OSError as exc:
                 raise OutputUsageError(
                     f"{self.path}: cannot write ({exc.strerror or exc})"
