@@ -81,6 +81,7 @@ class FormatRegistry:
         self._single: set[str] = set()
         self._codecs: dict[str, Codec] = {}
         self._plugins_loaded = False
+        self._endings: list[tuple[str, str]] | None = None  # (extension, format), see endings
 
     def add(self, codec: Codec) -> None:
         """Register a codec object; a name registered twice is a :class:`UsageError`."""
@@ -109,6 +110,7 @@ class FormatRegistry:
             self._single.add(name)
 
     def _claim(self, name: str, by: str) -> None:
+        self._endings = None
         if name in self._targets or name in self._codecs:
             first = self._targets.get(name) or repr(self._codecs[name])
             raise UsageError(f"the format name {name!r} is registered twice ({first}, {by})")
@@ -137,6 +139,15 @@ class FormatRegistry:
         """Each format's extensions, without importing any codec."""
         self.load_plugins()
         return dict(self._extensions)
+
+    def endings(self) -> list[tuple[str, str]]:
+        """(extension, format) of every format, in the order a file name is matched against
+        them: the longest extension first (then the greater name, as ``max`` would choose)."""
+        self.load_plugins()
+        if self._endings is None:
+            pairs = [(ext, name) for name, exts in self._extensions.items() for ext in exts]
+            self._endings = sorted(pairs, key=lambda p: (len(p[0]), p[1]), reverse=True)
+        return self._endings
 
     def loose_extensions(self) -> dict[str, tuple[str, ...]]:
         """Each format's loose extensions (see :attr:`Codec.loose_extensions`), without
@@ -210,13 +221,7 @@ def get_format(name: str) -> Codec:
 def format_of_name(name: str) -> str | None:
     """The format a file name's extension says (the longest matching extension wins)."""
     lower = name.lower()
-    matches = [
-        (len(ext), format_name)
-        for format_name, extensions in registry.extensions().items()
-        for ext in extensions
-        if lower.endswith(ext)
-    ]
-    return max(matches)[1] if matches else None
+    return next((fmt for ext, fmt in registry.endings() if lower.endswith(ext)), None)
 
 
 def detect_format(name: str | None, head: bytes | str | None = None) -> Codec:
