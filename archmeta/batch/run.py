@@ -314,7 +314,10 @@ def _codec_modules(chunks: Iterable[Sequence[Job]], settings: Settings) -> list[
     if settings.from_format:
         names.add(settings.from_format)
     else:
-        names.update(filter(None, (format_of_name(j.input) for c in chunks for j in c)))
+        # Each distinct ending once (from the first dot of the file name: every extension
+        # starts with one), not a match per file: a run may have millions.
+        endings = {os.path.basename(j.input).partition(".")[2].lower() for c in chunks for j in c}
+        names.update(filter(None, (format_of_name("." + ending) for ending in endings)))
     return sorted({registry.module_of(name) for name in names})
 
 
