@@ -81,7 +81,9 @@ class FormatRegistry:
         self._single: set[str] = set()
         self._codecs: dict[str, Codec] = {}
         self._plugins_loaded = False
-        self._endings: list[tuple[str, str]] | None = None  # (extension, format), see endings
+        # endings(), and the extensions it was sorted from (compared on each call, which is
+        # cheap: a registry changed in any way is sorted again).
+        self._endings: tuple[dict[str, tuple[str, ...]], list[tuple[str, str]]] = ({}, [])
 
     def add(self, codec: Codec) -> None:
         """Register a codec object; a name registered twice is a :class:`UsageError`."""
@@ -110,7 +112,6 @@ class FormatRegistry:
             self._single.add(name)
 
     def _claim(self, name: str, by: str) -> None:
-        self._endings = None
         if name in self._targets or name in self._codecs:
             first = self._targets.get(name) or repr(self._codecs[name])
             raise UsageError(f"the format name {name!r} is registered twice ({first}, {by})")
@@ -144,10 +145,11 @@ class FormatRegistry:
         """(extension, format) of every format, in the order a file name is matched against
         them: the longest extension first (then the greater name, as ``max`` would choose)."""
         self.load_plugins()
-        if self._endings is None:
+        if self._endings[0] != self._extensions:
             pairs = [(ext, name) for name, exts in self._extensions.items() for ext in exts]
-            self._endings = sorted(pairs, key=lambda p: (len(p[0]), p[1]), reverse=True)
-        return self._endings
+            ordered = sorted(pairs, key=lambda p: (len(p[0]), p[1]), reverse=True)
+            self._endings = (dict(self._extensions), ordered)
+        return self._endings[1]
 
     def loose_extensions(self) -> dict[str, tuple[str, ...]]:
         """Each format's loose extensions (see :attr:`Codec.loose_extensions`), without
