@@ -10,7 +10,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, ClassVar, NoReturn
 
 import click
 
@@ -79,6 +79,28 @@ def _usage_error(exc: Exception) -> NoReturn:
 class _Main(click.Group):
     """The command group; Ctrl-C outside a batch exits 130 (as a batch does), not 1 ("Aborted!"),
     which scripts would take for "an error was found"."""
+
+    #: Commands defined in other modules ("module:attribute"), imported when one is run,
+    #: completed or listed (``archmeta --help``), not on every start-up: their modules and
+    #: options cost every ``archmeta convert`` in a shell loop about 15 ms. The commands
+    #: import httpx, Starlette and uvicorn only when they run.
+    lazy: ClassVar[dict[str, str]] = {
+        "harvest": "archmeta.oai.commands:harvest_command",
+        "serve": "archmeta.oai.commands:serve_command",
+        "export": "archmeta.packages_cli:export_command",
+        "import": "archmeta.packages_cli:import_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            import importlib
+
+            module, _, attribute = self.lazy[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         # A file name with bytes that are not UTF-8, or a JSON key that is a lone surrogate, must
@@ -520,22 +542,13 @@ def formats() -> None:
         click.echo(f"{codec.name:10} {' '.join(codec.extensions):24} {codec.description}")
 
 
-# --- OAI-PMH: archmeta harvest / archmeta serve (archmeta/oai/commands.py) ----------------------
-# Registered here; the commands import httpx, Starlette and uvicorn only when they run.
-from .oai.commands import harvest_command as _harvest_command  # noqa: E402
-from .oai.commands import serve_command as _serve_command  # noqa: E402
-
-main.add_command(_harvest_command)
-main.add_command(_serve_command)
-# --- end OAI-PMH -------------------------------------------------------------------------------
-
-# --- Repository packages: archmeta export / archmeta import (archmeta/packages_cli.py) -------
-from .packages_cli import export_command as _export_command  # noqa: E402
-from .packages_cli import import_command as _import_command  # noqa: E402
-
-main.add_command(_export_command)
-main.add_command(_import_command)
-# --- end repository packages -------------------------------------------------------------------
+def all_commands() -> dict[str, click.Command]:
+    """Every ``archmeta`` command by name, the lazily registered ones imported, in the order of
+    the reference (docs/cli.md): those defined here, then harvest, serve, export, import."""
+    ctx = click.Context(main, info_name="archmeta")
+    found = {name: main.get_command(ctx, name) for name in _Main.lazy}
+    eager = {name: command for name, command in main.commands.items() if name not in found}
+    return {**eager, **{name: command for name, command in found.items() if command}}
 
 
 if __name__ == "__main__":  # pragma: no cover
