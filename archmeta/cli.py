@@ -10,7 +10,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, ClassVar, NoReturn
 
 import click
 
@@ -80,6 +80,28 @@ class _Main(click.Group):
     """The command group; Ctrl-C outside a batch exits 130 (as a batch does), not 1 ("Aborted!"),
     which scripts would take for "an error was found"."""
 
+    #: Commands defined in other modules ("module:attribute"), imported when one is run,
+    #: completed or listed (``archmeta --help``), not on every start-up: their modules and
+    #: options cost every ``archmeta convert`` in a shell loop about 15 ms. The commands
+    #: import httpx, Starlette and uvicorn only when they run.
+    lazy: ClassVar[dict[str, str]] = {
+        "harvest": "archmeta.oai.commands:harvest_command",
+        "serve": "archmeta.oai.commands:serve_command",
+        "export": "archmeta.packages_cli:export_command",
+        "import": "archmeta.packages_cli:import_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            import importlib
+
+            module, _, attribute = self.lazy[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> object:
         # A file name with bytes that are not UTF-8, or a JSON key that is a lone surrogate, must
         # be shown, not crash the report: such characters are written as \udcff escapes.
@@ -133,8 +155,8 @@ def main() -> None:
 @click.option(
     "--fsync",
     is_flag=True,
-    help="With --out: flush every output to disk before its rename (slower; the default "
-    "flushes once at the end).",
+    help="Flush every output file to disk before its rename, so that a power failure cannot "
+    "lose it (slower; outputs are atomic either way).",
 )
 @click.option("--max-size", metavar="SIZE", help=_SIZE_HELP)
 @click.option(
@@ -182,7 +204,7 @@ def convert(
     Exit status: 0 all converted (or skipped), 1 some input failed, 2 usage error,
     130/143 interrupted (SIGINT/SIGTERM; no partial file is left).
     """
-    from .batch import Settings
+    from .conversion import Settings  # not .batch: one file needs no planning or pool
 
     try:
         max_bytes = _max_bytes(max_size)
@@ -210,7 +232,7 @@ def convert(
             return
         if scheduler is not None:
             raise UsageError("--scheduler runs a batch: use --out DIR")
-        _convert_one(inputs[0], from_format, to_format, output, force, max_bytes, strict)
+        _convert_one(inputs[0], from_format, to_format, output, force, max_bytes, strict, fsync)
     except UsageError as exc:
         _usage_error(exc)
 
@@ -238,6 +260,7 @@ def _convert_one(
     force: bool,
     max_bytes: int,
     strict: bool = False,
+    fsync: bool = False,
 ) -> None:
     """One input to one output file or standard output, by the batch's own conversion."""
     from .conversion import FileSink, Settings, convert_input
@@ -259,7 +282,7 @@ def _convert_one(
         name = "<stdin>"
     else:
         source = name = input_path
-    outcome = convert_input(source, name, settings, FileSink(path, name))
+    outcome = convert_input(source, name, settings, FileSink(path, name, fsync=fsync))
     usage = [i for i in outcome.issues if i.rule in ("usage", "unreadable")]
     if usage:
         raise UsageError(f"{name}: {usage[0].message}" if input_path != "-" else usage[0].message)
@@ -519,22 +542,13 @@ def formats() -> None:
         click.echo(f"{codec.name:10} {' '.join(codec.extensions):24} {codec.description}")
 
 
-# --- OAI-PMH: archmeta harvest / archmeta serve (archmeta/oai/commands.py) ----------------------
-# Registered here; the commands import httpx, Starlette and uvicorn only when they run.
-from .oai.commands import harvest_command as _harvest_command  # noqa: E402
-from .oai.commands import serve_command as _serve_command  # noqa: E402
-
-main.add_command(_harvest_command)
-main.add_command(_serve_command)
-# --- end OAI-PMH -------------------------------------------------------------------------------
-
-# --- Repository packages: archmeta export / archmeta import (archmeta/packages_cli.py) -------
-from .packages_cli import export_command as _export_command  # noqa: E402
-from .packages_cli import import_command as _import_command  # noqa: E402
-
-main.add_command(_export_command)
-main.add_command(_import_command)
-# --- end repository packages -------------------------------------------------------------------
+def all_commands() -> dict[str, click.Command]:
+    """Every ``archmeta`` command by name, the lazily registered ones imported, in the order of
+    the reference (docs/cli.md): those defined here, then harvest, serve, export, import."""
+    ctx = click.Context(main, info_name="archmeta")
+    found = {name: main.get_command(ctx, name) for name in _Main.lazy}
+    eager = {name: command for name, command in main.commands.items() if name not in found}
+    return {**eager, **{name: command for name, command in found.items() if command}}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -59,9 +59,6 @@ __all__ = ["cluster_threads", "connect", "run", "validate"]
 #: remaining tasks are given up (longer than the local pool's: requests cross the network).
 STOP_GRACE = 3.0
 
-#: Seconds the workers get to flush their outputs to disk at the end of a batch.
-SYNC_WAIT = 10.0
-
 #: Seconds between two looks at the stop event from a worker (each look is a round trip to the
 #: scheduler; a record takes milliseconds, so asking per record would cost more than it does).
 POLL_EVERY = 0.5
@@ -234,12 +231,8 @@ def run(
             if not stop() and not running:
                 # A worker that died left its temporary file: this run's outputs are complete,
                 # so the folder is left as a local run leaves it.
+                # No flush to disk at the end, as for a local batch (see --fsync).
                 remove_stale_parts(jobs)
-                if result.converted and not settings.fsync:
-                    with contextlib.suppress(Exception):
-                        # One flush to disk per worker machine; bounded, as the scheduler may
-                        # still list a worker that died and wait for it to answer.
-                        client.run(os.sync, callback_timeout=SYNC_WAIT)
             collect.finish(jobs, stop(), stop.signum)
             result.seconds = time.perf_counter() - started
     return result

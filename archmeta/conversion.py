@@ -293,6 +293,10 @@ class PlannedSink(Sink):
     a new file gets (0666 less the umask), never through a symbolic link (a link in the way
     counts as an existing file; ``force`` replaces the link itself) nor into a folder that
     leads outside ``settings.out_dir``; a write that fails is a ``write-failed`` issue.
+
+    ``folders`` holds the output folders already made and checked to lie inside the output
+    folder; the sinks of one chunk of a batch share it, so that each folder is checked once
+    per chunk, not once per file.
     """
 
     def __init__(
@@ -301,12 +305,13 @@ class PlannedSink(Sink):
         settings: Settings,
         written: Collection[str] = (),
         keep_same: bool = False,
+        folders: set[Path] | None = None,
     ) -> None:
         self.plan = plan
         self.settings = settings
         self.written = written  # outputs this run wrote already (a worker died after them)
         self.keep_same = keep_same
-        self.made: set[Path] = set()
+        self.made: set[Path] = set() if folders is None else folders
 
     def put(self, number: int, text: Output, where: str, outcome: Outcome) -> bool:
         from .formats import _io
@@ -376,12 +381,16 @@ def _holds(path: Path, text: Output) -> bool:
 
 class FileSink(Sink):
     """One output file, or standard output (``path`` None): an input with several records is
-    refused before anything is written (:class:`SeveralRecords`)."""
+    refused before anything is written (:class:`SeveralRecords`). The file is written
+    atomically, and flushed to disk before its rename with ``fsync``."""
 
-    def __init__(self, path: Path | None, name: str, stdout: IO[str] | None = None) -> None:
+    def __init__(
+        self, path: Path | None, name: str, stdout: IO[str] | None = None, fsync: bool = True
+    ) -> None:
         self.path = path
         self.name = name
         self.stdout = stdout
+        self.fsync = fsync
         self.pending: str | None = None
 
     def put(self, number: int, text: Output, where: str, outcome: Outcome) -> bool:
@@ -413,7 +422,7 @@ class FileSink(Sink):
             from .formats import _io
 
             try:
-                _io.write_atomic(self.path, self.pending.encode("utf-8"))
+                _io.write_atomic(self.path, self.pending.encode("utf-8"), fsync=self.fsync)
             except OSError as exc:
                 raise OutputUsageError(
                     f"{self.path}: cannot write ({exc.strerror or exc})"

@@ -116,6 +116,10 @@ _MAX_SEPARATORS = 5
 # Every character any EDTF value may hold (levels 0-2: sets, long years, exponents, digits).
 _EDTF_LIKE = re.compile(r"[0-9XYESu?~%/.\-+:TZ\[\]{},]+")
 _EDTF_SIMPLE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?[~?%]?")
+# A year, a hyphen and three digits more: never EDTF (a month or season has two digits, and a
+# year of more than four digits needs a "Y"), but the archive writes year ranges this way
+# ("1947-1950"), and the edtf package takes ~10 ms to refuse each one.
+_YEAR_RANGE = re.compile(r"\d{4}-\d{3}")
 
 
 @dataclass(frozen=True)
@@ -376,6 +380,8 @@ def is_valid_edtf(value: str) -> bool:
         start, end = value.split("/")
         if _EDTF_SIMPLE.fullmatch(start) and _EDTF_SIMPLE.fullmatch(end):
             return _simple_valid(start) and _simple_valid(end) and start <= end
+    if _YEAR_RANGE.match(value):
+        return False
     return _edtf_parses(value)
 
 

@@ -371,6 +371,27 @@ def test_cli_import_is_light() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_converting_one_file_imports_only_its_two_codecs(tmp_path: Path) -> None:
+    # People run archmeta once per file in shell loops: one text -> oai_dc conversion must not
+    # pay for the batch machinery or for codecs it does not use.
+    code = (
+        "import sys\n"
+        "from archmeta.cli import main\n"
+        "try:\n"
+        f"    main(['convert', {str(EXAMPLES / 'wilson-118189.txt')!r}, '--to', 'oai_dc', "
+        f"'-o', {str(tmp_path / 'out.xml')!r}])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('archmeta.batch', "
+        "'archmeta.formats.tei', 'archmeta.formats.json', 'archmeta.formats.saf', "
+        "'archmeta.formats.omeka', 'edtf', 'langcodes'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert (tmp_path / "out.xml").read_bytes().startswith(b"<?xml")
+
+
 _ONLY_TITLE_RNG = """<grammar xmlns="http://relaxng.org/ns/structure/1.0"
     ns="http://www.tei-c.org/ns/1.0">
   <start><element name="TEI"><element name="title"><text/></element></element></start>

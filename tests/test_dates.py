@@ -108,6 +108,14 @@ def test_fast_path_agrees_with_edtf_package(year, month, day, qualifier):
     assert is_valid_edtf(value) == (_edtf_parses(value) and not extended)
 
 
+@given(st.integers(0, 9999), st.integers(100, 99999), st.sampled_from(["", "~", "?", "/1970"]))
+def test_year_ranges_refused_without_the_edtf_package_are_not_edtf(start, end, tail):
+    # "1947-1950" is how the archive writes a range; the fast refusal must agree with edtf.
+    value = f"{start:04d}-{end}{tail}"
+    assert not is_valid_edtf(value)
+    assert not _edtf_parses(value)
+
+
 @pytest.mark.parametrize(
     ("value", "bounds"),
     [

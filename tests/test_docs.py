@@ -228,16 +228,17 @@ def test_cli_reference_is_generated_from_the_commands() -> None:
         "docs/cli.md drifted from the click commands: run python tools/make_docs.py"
     )
     reference = render_commands()
-    from archmeta.cli import main
+    from archmeta.cli import all_commands
 
-    for name, command in main.commands.items():
+    commands = all_commands()
+    for name, command in commands.items():
         assert f"### `archmeta {name}`" in reference
         for param in command.params:
             for opt in param.opts:
                 if param.param_type_name == "option":
                     assert f"`{opt}`" in reference, (name, opt)
-    for name in ("harvest", "serve"):
-        assert name in main.commands
+    for name in ("harvest", "serve", "export", "import"):
+        assert name in commands
 
 
 # --- the site ---------------------------------------------------------------------------------

@@ -85,8 +85,8 @@ def _help_markdown(text: str) -> list[str]:
 
 def render_commands() -> str:
     """The reference of every ``archmeta`` command: usage, help, options and arguments, as
-    click knows them (harvest and serve included: ``archmeta.cli`` registers them)."""
-    from archmeta.cli import main
+    click knows them (harvest, serve, export and import included: registered lazily)."""
+    from archmeta.cli import all_commands, main
 
     root = click.Context(main, info_name="archmeta")
     out = ["### `archmeta`", "", "```text", "archmeta [OPTIONS] COMMAND [ARGS]...", "```", ""]
@@ -94,7 +94,7 @@ def render_commands() -> str:
     out += ["| Option | Value | Meaning |", "|---|---|---|"]
     out += [_option_row(p, root) for p in main.params if isinstance(p, click.Option)]
     out += ["| `-h`, `--help` | | Show the commands and exit. |", ""]
-    for name, command in main.commands.items():
+    for name, command in all_commands().items():
         ctx = click.Context(command, info_name=name, parent=root)
         usage = " ".join(command.collect_usage_pieces(ctx))
         out += [f"### `archmeta {name}`", "", "```text", f"archmeta {name} {usage}", "```", ""]

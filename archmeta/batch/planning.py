@@ -84,10 +84,10 @@ class Plan(list[Job]):
 def known_extensions(from_format: str | None) -> tuple[str, ...]:
     """The file name endings a folder walk takes: those of ``from_format``, or of every
     registered format (a ``.tei.xml`` format also brings in plain ``.xml``)."""
-    from ..formats import get_format, registry
+    from ..formats import registry
 
     if from_format:
-        extensions = list(get_format(from_format).extensions)
+        extensions = list(registry.extensions_of(from_format))
     else:
         extensions = [ext for exts in registry.extensions().values() for ext in exts]
     # ".tei.xml" also brings in plain ".xml" files: their format is told from their content.
@@ -110,11 +110,12 @@ NOT_RECORDS = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "CHANGES",
 
 def _loose_extensions(from_format: str | None) -> dict[str, str]:
     """Extensions that other documents share (``.md``) and the format whose content a file
-    with one must show to be taken from a folder."""
-    from ..formats import get_format, registry
+    with one must show to be taken from a folder (known without importing the codecs)."""
+    from ..formats import registry
 
-    names = [from_format] if from_format else registry.names()
-    return {ext: name for name in names for ext in get_format(name).loose_extensions}
+    loose = registry.loose_extensions()
+    names = [from_format] if from_format else sorted(loose)
+    return {ext: name for name in names for ext in loose[name]}
 
 
 def _looks_like(path: str, format_name: str) -> bool:
@@ -265,11 +266,15 @@ class _Planned:
 def _scan(path: str, from_format: str | None) -> list[tuple[int, str | None, bool]] | None:
     """(number, identifier, deleted) of each record of a container input, or None for a
     one-record input (or one that cannot be read: its conversion reports why)."""
-    from ..formats import detect_format, get_format
+    from ..formats import detect_format, format_of_name, get_format, registry
     from ..sources import read_head
 
     try:
         folder = is_package(path, from_format)
+        if not folder and registry.single_record(from_format or format_of_name(path) or ""):
+            # Named (or its name says) a format whose documents hold one record: its head
+            # would tell nothing, and its codec need not be imported here.
+            return None
         head = b"" if folder else read_head(path)
         codec = get_format(from_format) if from_format else detect_format(path, head)
         if folder:
@@ -306,11 +311,13 @@ def plan(
     input, ``-``, an unknown format, an ``out_dir`` that is a file or lies inside an input
     folder.
     """
-    from ..formats import get_format
+    from ..formats import registry
 
-    target = get_format(to_format)
+    # Names and extensions only: the codecs are imported where records are converted (in the
+    # workers, with --jobs N), not to plan.
+    extension = registry.extensions_of(to_format)[0]
     if from_format:
-        get_format(from_format)
+        registry.extensions_of(from_format)
     out = os.fspath(out_dir)
     _check_out_dir(out, inputs)
     all_extensions = known_extensions(None)
@@ -320,7 +327,7 @@ def plan(
     for source, rel in _inputs(inputs, from_format, jobs, passed_over):
         folder, name = os.path.split(rel)
         stem = _strip_extension(name, all_extensions)
-        output = os.path.join(out, folder, stem + target.extension)
+        output = os.path.join(out, folder, stem + extension)
         reason = _not_regular(source)
         if reason is not None:
             jobs.append(Job(source, output, skip=reason))
@@ -337,7 +344,7 @@ def plan(
                 item.records.append((number, ""))
                 continue
             leaf = stem if single else output_name(identifier, stem, number)
-            item.records.append((number, os.path.join(out, folder, leaf + target.extension)))
+            item.records.append((number, os.path.join(out, folder, leaf + extension)))
         planned.append(item)
     owners: dict[str, list[str]] = {}
     for item in planned:

@@ -71,8 +71,16 @@ class StopSignal:
                 signal.signal(sig, handler)
 
 
-def convert_one(job: Job, settings: Settings, stop: Callable[[], bool] = lambda: False) -> Outcome:
-    """Convert one planned job; every problem is caught and reported in the outcome."""
+def convert_one(
+    job: Job,
+    settings: Settings,
+    stop: Callable[[], bool] = lambda: False,
+    folders: set[Path] | None = None,
+) -> Outcome:
+    """Convert one planned job; every problem is caught and reported in the outcome.
+
+    ``folders``: the output folders made and checked already (see :class:`PlannedSink`),
+    shared by the jobs of a chunk."""
     outcome = Outcome(job.input)
     if job.skip:
         outcome.skip(job.input, job.skip)
@@ -85,15 +93,15 @@ def convert_one(job: Job, settings: Settings, stop: Callable[[], bool] = lambda:
             message = f"its output {job.output} is also the output of {job.conflict}"
             outcome.fail([Issue(message, rule="output-conflict", source=job.input)], job.input)
             return outcome
-        if Path(job.output).exists() and same_file(job.output, job.input):
+        if os.path.exists(job.output) and same_file(job.output, job.input):
             message = "the output would overwrite the input itself"
             outcome.fail([Issue(message, rule="usage", source=job.input)], job.input)
             return outcome
-        sink = PlannedSink({1: (job.output, None)}, settings, job.written)
+        sink = PlannedSink({1: (job.output, None)}, settings, job.written, folders)
         return convert_input(job.input, job.input, settings, sink, stop)
     plan = {r.number: (r.output, r.conflict) for r in job.records}
     numbers = [r.number for r in job.records] or None  # none planned: read it all
-    sink = PlannedSink(plan, settings, job.written)
+    sink = PlannedSink(plan, settings, job.written, folders)
     return convert_input(job.input, job.input, settings, sink, stop, numbers, job.last)
 
 
@@ -153,11 +161,12 @@ def convert_chunk(
     stopping = stop or _worker_stop
     plain = 0
     outcomes = []
+    folders: set[Path] = set()
     for job in jobs:
         if stopping():
             outcomes.append(Outcome(job.input, done=False))
             continue
-        outcome = convert_one(job, settings, stopping)
+        outcome = convert_one(job, settings, stopping, folders)
         if outcome.converted == 1 and not (outcome.failed or outcome.skipped or outcome.events):
             plain += 1
         else:
@@ -202,14 +211,31 @@ def run(
             else:
                 _run_pool(jobs, settings, min(workers, len(jobs)), collect, stop)
         finally:
-            if result.converted and not settings.fsync and hasattr(os, "sync"):
-                os.sync()  # one flush to disk for the whole batch
+            # No flush to disk at the end (see --fsync): os.sync() flushed every file system of
+            # the machine, other processes' writes too, and a shell loop paid it per file.
             collect.finish(jobs, stop(), stop.signum)
             result.seconds = time.perf_counter() - started
     return result
 
 
-def _pool_context() -> Any:
+def _codec_modules(chunks: Iterable[Sequence[Job]], settings: Settings) -> list[str]:
+    """The modules of the codecs a batch uses: the target's, and the source format's (or
+    those the input files' names say; a file whose name says none is told by its content in
+    the worker, which imports what that needs). Found from the registry, importing none."""
+    from ..formats import format_of_name, registry
+
+    names = {settings.to_format}
+    if settings.from_format:
+        names.add(settings.from_format)
+    else:
+        # Each distinct ending once (from the first dot of the file name: every extension
+        # starts with one), not a match per file: a run may have millions.
+        endings = {os.path.basename(j.input).partition(".")[2].lower() for c in chunks for j in c}
+        names.update(filter(None, (format_of_name("." + ending) for ending in endings)))
+    return sorted({registry.module_of(name) for name in names})
+
+
+def _pool_context(codecs: Sequence[str] = ()) -> Any:
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
@@ -218,12 +244,9 @@ def _pool_context() -> Any:
         # The server imports these once; each worker forked from it starts with them loaded.
         # The codecs' modules bring the model (pydantic builds its validators at import, the
         # largest part of a process's fixed cost): without them every worker pays it again.
-        from ..formats import BUILTIN_FORMATS, get_format
-
-        codecs = dict.fromkeys(type(get_format(name)).__module__ for name in BUILTIN_FORMATS)
-        context.set_forkserver_preload(
-            ["archmeta.batch.run", "archmeta.formats", "archmeta.model", *codecs]
-        )
+        # Only the batch's own codecs: the server's start-up delays every worker's.
+        common = ["archmeta.batch.run", "archmeta.sources", "archmeta.model", "archmeta.languages"]
+        context.set_forkserver_preload([*common, *codecs])
     return context
 
 
@@ -268,7 +291,7 @@ def _pool_pass(
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    context = _pool_context()
+    context = _pool_context(_codec_modules(chunks, settings))
     shared = context.Event()
     stop.shared = shared
     if stop():

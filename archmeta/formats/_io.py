@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import itertools
 import os
 import stat
 import tempfile
@@ -85,14 +86,30 @@ def write_text(target: PathOrFile, text: str) -> None:
         target.write(text.encode("utf-8"))  # type: ignore[arg-type]
 
 
-def write_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes, fsync: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers never see a partial file.
 
-    ``fsync=False`` skips flushing the file to disk before the rename (batch conversion
-    flushes once at the end instead); the write stays atomic for readers and interruptions.
+    ``fsync=False`` skips flushing the file to disk before the rename: the write stays atomic
+    for readers and for interruptions (a killed process leaves a temporary file, never a
+    partial ``path``), but a power failure may lose it (see docs/performance.md).
     """
-    with atomic_writer(path, fsync=fsync) as handle:
-        handle.write(data)
+    target = os.fspath(path)
+    fd, tmp = _create_temporary(target)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if fsync:
+            os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, target)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def temporary_prefix(name: str) -> str:
@@ -124,18 +141,45 @@ def _umask() -> int:
 
 
 _UMASK: int | None = None
+_SEQUENCE = itertools.count()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def _mode_for(path: Path) -> int:
-    """The permission bits for an output: an existing regular file's own, else 0666 less the
-    umask (a symbolic link in the way is replaced, and what it points to says nothing)."""
+def _create_temporary(path: str) -> tuple[int, str]:
+    """Create the temporary file on the way to ``path``, beside it: (descriptor, name).
+
+    Its name starts with (at most 100 characters of) the target's, so that a later run can
+    find what a killed one left (:func:`stale_temporary_files`), and stays within 255 bytes;
+    this process's id and a counter make it unique (``O_EXCL`` refuses any file or link
+    already there, one left by a killed process of the same id included: the next number is
+    tried). Created as any new file is (0666 less the umask), so that importers running as
+    another user can read the output; a file it replaces keeps its own mode.
+    """
+    folder, name = os.path.split(path)
+    prefix = os.path.join(folder, temporary_prefix(name))
+    pid = os.getpid()
+    while True:
+        tmp = f"{prefix}{pid}-{next(_SEQUENCE)}.part"
+        try:
+            fd = os.open(tmp, _CREATE, 0o666)
+        except FileExistsError:
+            continue
+        break
     try:
         info = os.lstat(path)
     except OSError:
-        return 0o666 & ~_umask()
+        return fd, tmp  # a new output
     if not stat.S_ISREG(info.st_mode):
-        return 0o666 & ~_umask()
-    return info.st_mode & 0o7777
+        # a symbolic link in the way is replaced, and what it points to says nothing
+        return fd, tmp
+    mode = info.st_mode & 0o7777
+    try:
+        os.fchmod(fd, mode)
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    return fd, tmp
 
 
 @contextmanager
@@ -145,22 +189,15 @@ def atomic_writer(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[
     Written in a temporary file beside the target and renamed over it, so an error or an
     interruption part way leaves no partial file (for outputs too big to build in memory).
     """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    # The temporary name starts with (at most 100 characters of) the target's, so that a later
-    # run can find what a killed one left (temporary_files), and stays within 255 bytes.
-    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path.name), suffix=".part", dir=directory)
+    target = os.fspath(path)
+    fd, tmp = _create_temporary(target)
     try:
-        # mkstemp creates the file 0600; the output gets the mode any new file would get (or
-        # keeps the mode of the file it replaces), so importers running as another user can
-        # read it.
-        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             yield handle
             if fsync:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -3,8 +3,10 @@ owner of a path, distinguishable names, large harvests split across workers."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,29 @@ def test_a_large_harvest_is_split_into_parts_for_the_workers(
     assert [job.last for job in parts] == [False] * (len(parts) - 1) + [True]
     assert plan.records == 1300 + 3 + 2 + 1
     assert [Path(p).name for p in plan.passed_over] == ["NOTES.md"]
+
+
+def test_planning_imports_no_codec_and_reads_no_one_record_file(tmp_path: Path) -> None:
+    # The registry knows every built-in format's extensions, loose extensions and whether its
+    # documents hold one record: a plan of text files needs neither their codec nor the
+    # model (with --jobs N only the workers import them), nor a look inside each file.
+    source = tmp_path / "in"
+    source.mkdir()
+    for number in range(3):
+        (source / f"r{number}.txt").write_bytes((EXAMPLES / "wilson-118189.txt").read_bytes())
+    code = (
+        "import builtins, json, sys\n"
+        "from archmeta.batch import plan\n"
+        "opened = []\n"
+        "real = builtins.open\n"
+        "builtins.open = lambda f, *a, **k: opened.append(str(f)) or real(f, *a, **k)\n"
+        f"todo = plan([{str(source)!r}], 'oai_dc', {str(tmp_path / 'out')!r}, parts=2)\n"
+        "heavy = [m for m in sys.modules if m.startswith('archmeta.formats.') or m == 'pydantic']\n"
+        "print(json.dumps([len(todo), sorted(heavy), [p for p in opened if p.endswith('.txt')]]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    count, imported, opened = json.loads(result.stdout)
+    assert count == 3
+    assert imported == ["archmeta.formats.codec"]  # the registry's base class, no codec
+    assert opened == []

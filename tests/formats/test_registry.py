@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from archmeta.errors import UsageError
-from archmeta.formats import Codec, FormatRegistry, detect_format, format_names, get_format
+from archmeta.formats import (
+    BUILTIN_FORMATS,
+    Codec,
+    FormatRegistry,
+    detect_format,
+    format_names,
+    get_format,
+)
 from archmeta.model import ArchivalRecord
 from tests.conftest import EXAMPLES, conformance
 
@@ -193,3 +200,29 @@ def test_an_entry_point_that_takes_a_builtin_name_is_refused(tmp_path: Path) -> 
     assert listed.returncode == 2
     assert "archmeta: the format name 'text' is registered twice" in listed.stderr
     assert "Traceback" not in listed.stderr
+
+
+@pytest.mark.parametrize("name", BUILTIN_FORMATS)
+def test_what_the_registry_knows_of_a_builtin_without_importing_it_is_its_codecs(name: str) -> None:
+    # Planning a batch trusts these (extensions, loose extensions, one record per document)
+    # so as not to import codecs it does not use: they must say what the codec says.
+    from archmeta.formats import _BUILTINS, registry
+    from archmeta.formats.codec import Codec as Base
+
+    builtin = next(b for b in _BUILTINS if b.name == name)
+    codec = get_format(name)
+    assert registry.extensions_of(name) == builtin.extensions == codec.extensions
+    assert builtin.loose == codec.loose_extensions
+    assert registry.module_of(name) == type(codec).__module__
+    if builtin.single:
+        overridden = type(codec).is_container is not Base.is_container
+        heads = [p.read_bytes()[:4096] for p in sorted(EXAMPLES.iterdir()) if p.is_file()]
+        assert not overridden or not any(codec.is_container(head) for head in heads)
+
+
+def test_an_unknown_name_is_refused_without_importing_a_codec() -> None:
+    from archmeta.formats import registry
+
+    with pytest.raises(UsageError, match="unknown format 'marcxml'"):
+        registry.extensions_of("marcxml")
+    assert not registry.single_record("marcxml")
