@@ -224,7 +224,7 @@ def describe_pydantic_error(error: Mapping[str, Any]) -> str:
 def too_many_items(count: object, limit: int) -> str:
     """Words for a list over its limit (the model's ``MAX_ITEMS`` and the like)."""
     held = f"{count:,} values" if isinstance(count, int) else "more values"
-    return f"holds {held}; a record holds at most {limit:,} here (see 'Limits' in docs/validation.md)"
+    return f"holds {held}; a record holds at most {limit:,} (see 'Limits' in docs/validation.md)"
 
 
 def rule_for_value(where: str, kind: str, value: object) -> str:

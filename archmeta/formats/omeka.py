@@ -296,7 +296,10 @@ class OmekaCsvCodec(Codec):
         *,
         numbers: Container[int] | None = None,
         headers_only: bool = False,
+        max_bytes: int = 0,
     ) -> Iterator[CollectionItem]:
+        # A CSV file is read whole, not streamed (``streams`` is false): the size limit of a
+        # document has already held it, and with it each of its rows, to ``max_bytes``.
         name = source_name or (
             os.fspath(source) if isinstance(source, (str, os.PathLike)) else None
         )
