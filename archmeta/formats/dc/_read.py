@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
 
-@dataclass
+@dataclass(slots=True)  # one per element read: no __dict__ each
 class _Value:
     text: str
     xsi_type: str | None
