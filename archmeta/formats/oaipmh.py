@@ -209,20 +209,23 @@ def iter_records(
         )
         stream = _Stream(source_name, numbers, headers_only, max_bytes)
         root = None
-        try:
-            while True:
-                data = handle.read(chunk_size)
+        while True:
+            data = handle.read(chunk_size)
+            error = None
+            try:
                 if data:
                     parser.feed(data)
                 else:
                     root = parser.close()
-                yield from stream.events(parser.read_events(), len(data))
-                if not data:
-                    break
-        except etree.XMLSyntaxError as exc:
-            from ..xmlsafe import xml_syntax_error
+            except etree.XMLSyntaxError as exc:
+                error = exc  # raised once the records completed before it are yielded
+            yield from stream.events(parser.read_events(), len(data))
+            if error is not None:
+                from ..xmlsafe import xml_syntax_error
 
-            raise xml_syntax_error(exc, source_name) from None
+                raise xml_syntax_error(error, source_name) from None
+            if not data:
+                break
         if not stream.checked and root is not None:
             _check_dtd(root, source_name)
 

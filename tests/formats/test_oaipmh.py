@@ -262,7 +262,7 @@ def test_convert_and_validate_hold_each_streamed_record_to_max_size(tmp_path) ->
     path = tmp_path / "huge.xml"
     line = _with_huge_record(path)
     out = tmp_path / "out"
-    run = run_archmeta("convert", str(path), "--to", "json", "--out", str(out), "--max-size", "200k")
+    run = run_archmeta("convert", str(path), "--to", "json", "--out", str(out), "--max-size=200k")
     assert run.returncode == 1, run.stderr
     assert sorted(p.name for p in out.iterdir()) == ["oai_archmeta_1.json", "oai_archmeta_3.json"]
     assert f"{path}:{line}:1: error: the record is larger than the size limit" in run.stderr

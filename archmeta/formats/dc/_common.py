@@ -3,9 +3,8 @@ small value conversions each of them needs."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
+from functools import lru_cache
 from typing import Literal
 
 from ...errors import UsageError
