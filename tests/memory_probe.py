@@ -73,7 +73,7 @@ def _one_huge_record(path: Path, size: int) -> None:
     from archmeta.formats.oaipmh import write_list_records
 
     huge = ArchivalRecord.model_construct(
-        title="Huge", subjects=[f"Subject heading {n}" for n in range(size * 4)]
+        title="Huge", identifier="Huge", subjects=[f"Subject heading {n}" for n in range(size * 4)]
     )  # over MAX_ITEMS, the record is refused anyway: it is never built
     write_list_records([record(100, "Before"), huge, record(100, "After")], path)
 
@@ -86,6 +86,17 @@ def _stream_with_limit(path: Path) -> Any:
         "ok",
         "record-too-large",
         "ok",
+    ]
+
+
+def _headers(path: Path) -> Any:
+    from archmeta.formats.oaipmh import iter_records
+
+    items = list(iter_records(path, headers_only=True))  # a batch's planning pass, no limit
+    return [i.oai_identifier for i in items] == [
+        "oai:archmeta:Before",
+        "oai:archmeta:Huge",
+        "oai:archmeta:After",
     ]
 
 
@@ -151,6 +162,7 @@ def cases() -> dict[str, tuple[str, Callable[[Path, int], None], Callable[[Path]
         found[f"read {fmt}"] = (name, make, run)
     found["oaipmh iter_records"] = ("lr.xml", _list_records, _stream)
     found["oaipmh record over the limit"] = ("huge.xml", _one_huge_record, _stream_with_limit)
+    found["oaipmh headers of a huge record"] = ("huge.xml", _one_huge_record, _headers)
     found["dspace-saf iter_records"] = ("package", _package, _package_items)
     found["omeka-csv iter_records"] = ("r.csv", _csv, _csv_rows)
     found["validate json"] = ("r.json", _single("json")[0], _validate("json"))

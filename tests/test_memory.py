@@ -36,6 +36,7 @@ CASES = [
     "read dcterms",
     "oaipmh iter_records",
     "oaipmh record over the limit",
+    "oaipmh headers of a huge record",
     "dspace-saf iter_records",
     "omeka-csv iter_records",
     "validate json",
@@ -43,7 +44,11 @@ CASES = [
     "convert json to tei",
     "convert tei to text",
 ]
-STREAMED = {"oaipmh iter_records", "oaipmh record over the limit"}
+STREAMED = {
+    "oaipmh iter_records",
+    "oaipmh record over the limit",
+    "oaipmh headers of a huge record",
+}
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/clear_refs").exists(), reason="needs Linux's /proc memory counters"

@@ -257,6 +257,7 @@ class _Stream:
         self.open: etree._Element | None = None  # the record being parsed
         self.began = 0  # bytes fed before the chunk in which the open record began
         self.oversize = False
+        self.skipped = False  # whether the open record is passed over (not built)
 
     def events(self, events: Iterable[tuple[str, Any]], fed: int) -> Iterator[CollectionItem]:
         """The items completed by the events of one chunk of ``fed`` bytes."""
@@ -270,6 +271,11 @@ class _Stream:
                 self.depth += 1
                 if self.depth == 1 and element.tag == _RECORD:
                     self.open, self.began, self.oversize = element, before, False
+                    # A record that is not built (headers only, another part's) is pruned
+                    # as it is read, whatever its size.
+                    self.skipped = self.headers_only or not (
+                        self.numbers is None or self.number + 1 in self.numbers
+                    )
                 continue
             self.depth -= 1
             if element.tag == _REQUEST:
@@ -280,8 +286,11 @@ class _Stream:
                 item = self._record(element)
                 if item is not None:
                     yield item
-        if self.open is not None and self.max_bytes and self.read - self.began > self.max_bytes:
+        if self.open is None:
+            return
+        if self.max_bytes and self.read - self.began > self.max_bytes:
             self.oversize = True
+        if self.oversize or self.skipped:
             _prune(self.open)
 
     def _error(self, element: etree._Element) -> None:
@@ -329,14 +338,17 @@ class _Stream:
 def _prune(record: etree._Element) -> None:
     """Delete what the parser has built of a record too large to keep, but its header and the
     elements still open (the last child at each level): what is left stays small however
-    large the record grows."""
+    large the record grows. Each child is looked at once (``len`` of an lxml element counts
+    its children: it is not asked in the loop)."""
     element = record
-    while len(element):
-        keep = 1 if element is record and element[0].tag == _HEADER else 0
-        last = element[-1]
-        while len(element) > keep + 1:
-            del element[keep]
-        element = last
+    while True:
+        children = list(element)
+        if not children:
+            return
+        keep = 1 if element is record and children[0].tag == _HEADER else 0
+        for child in children[keep:-1]:
+            element.remove(child)
+        element = children[-1]
 
 
 # ---------------------------------------------------------------------------------------------
