@@ -2,20 +2,22 @@
 
 Reading (constant memory, for files of any size)::
 
-    iter_records(source, source_name=None) -> Iterator[CollectionItem]
+    iter_records(source, source_name=None, *, max_bytes=0) -> Iterator[CollectionItem]
 
-``source`` is a path (``str`` or ``os.PathLike``) or a binary file object. The response is read
-with lxml ``iterparse`` under archmeta's hardened parser options (no network, no DTD, no entity
-expansion; documents declaring entities are refused); each ``record`` element is turned into a
-:class:`CollectionItem` and then cleared, together with the records before it, so memory does
-not grow with the file. Each item carries the OAI identifier and datestamp of its header;
-``deleted`` is true for ``status="deleted"`` headers (``record`` is then None); a record that
-cannot be read (no title, metadata in a format other than Dublin Core, ...) gives an item with
-``record`` None and error issues, and the stream goes on. Warnings about what was not kept
-(elements of other namespaces, extra dates) are in ``issues`` beside a record. XML that is not
-well-formed raises :class:`~archmeta.errors.ParseError` with its line and column once the
-reader reaches it (the records before it have been yielded); an OAI-PMH ``error`` response
-other than ``noRecordsMatch`` raises ``ParseError`` too.
+``source`` is a path (``str`` or ``os.PathLike``) or a binary file object. The response is fed
+in chunks to an lxml pull parser under archmeta's hardened parser options (no network, no DTD,
+no entity expansion; documents declaring entities are refused); each ``record`` element is
+turned into a :class:`CollectionItem` and then cleared, together with the records before it, so
+memory does not grow with the file. A record over ``max_bytes`` (the size limit of one record)
+is pruned as it is parsed and given as an item with a ``record-too-large`` issue, so memory
+does not grow with a record past the limit either. Each item carries the OAI identifier and
+datestamp of its header; ``deleted`` is true for ``status="deleted"`` headers (``record`` is
+then None); a record that cannot be read (no title, metadata in a format other than Dublin
+Core, ...) gives an item with ``record`` None and error issues, and the stream goes on.
+Warnings about what was not kept (elements of other namespaces, extra dates) are in ``issues``
+beside a record. XML that is not well-formed raises :class:`~archmeta.errors.ParseError` with
+its line and column once the reader reaches it (the records before it have been yielded); an
+OAI-PMH ``error`` response other than ``noRecordsMatch`` raises ``ParseError`` too.
 
 Writing (streamed too: one record element is built and written at a time)::
 
