@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from .validation import Profile, Report
 
 
-_SIZE_HELP = "Refuse inputs larger than SIZE (e.g. 64M, 500k, 1G; 0: no limit). Default: 64M."
+_SIZE_HELP = (
+    "Refuse inputs, and records of a streamed OAI-PMH response, larger than SIZE (e.g. 64M, "
+    "500k, 1G; 0: no limit). Default: 64M."
+)
 
 
 if TYPE_CHECKING:  # click 8.2 made ParamType generic (value type, input type)

@@ -67,7 +67,14 @@ def _run_planned(
     from .conversion import EXISTS, Skip
 
     workers = jobs or available_cores()
-    todo = plan(inputs, settings.to_format, out_dir, settings.from_format, parts=workers)
+    todo = plan(
+        inputs,
+        settings.to_format,
+        out_dir,
+        settings.from_format,
+        parts=workers,
+        max_bytes=settings.max_bytes,
+    )
     if adjust is not None:
         todo = adjust(todo)
     try:

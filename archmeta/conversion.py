@@ -444,6 +444,7 @@ def _items(
     path: str | None,
     name: str,
     numbers: Collection[int] | None,
+    max_bytes: int = 0,
 ) -> Iterator[CollectionItem]:
     stream: str | IO[bytes]
     if data is None:
@@ -451,7 +452,10 @@ def _items(
         stream = path
     else:
         stream = io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data)
-    return codec.iter_records(stream, name, numbers=None if numbers is None else set(numbers))
+    selected = None if numbers is None else set(numbers)
+    # The size limit of a document is that of each record of a container too: a streamed
+    # container may be larger than the limit, never one of its records.
+    return codec.iter_records(stream, name, numbers=selected, max_bytes=max_bytes)
 
 
 def convert_input(
@@ -494,7 +498,9 @@ def convert_input(
                 text = None if losses and settings.strict else render(target, decoded.usable)
             _put(sink, 1, text, losses, name, outcome)
         else:
-            items = _items(opened.codec, opened.data, opened.path, name, numbers)
+            items = _items(
+                opened.codec, opened.data, opened.path, name, numbers, settings.max_bytes
+            )
             last = None if to_end or not numbers else max(numbers)
             _convert_items(
                 items,

@@ -29,6 +29,7 @@ __all__ = [
     "pointer",
     "pydantic_issues",
     "rule_for_value",
+    "too_many_items",
 ]
 
 Severity = Literal["error", "warning", "info"]
@@ -212,10 +213,18 @@ def describe_pydantic_error(error: Mapping[str, Any]) -> str:
         return "is not a field of an archival record"
     if kind == "missing":
         return "is required"
+    if kind == "too_long" and "max_length" in ctx:
+        return too_many_items(ctx.get("actual_length"), int(ctx["max_length"]))
     if kind == "string_unicode":
         return "holds a lone surrogate (U+D800-U+DFFF), which no document can carry"
     message = str(error.get("msg", "invalid value"))
     return message.removeprefix("Value error, ")
+
+
+def too_many_items(count: object, limit: int) -> str:
+    """Words for a list over its limit (the model's ``MAX_ITEMS`` and the like)."""
+    held = f"{count:,} values" if isinstance(count, int) else "more values"
+    return f"holds {held}; a record holds at most {limit:,} (see 'Limits' in docs/validation.md)"
 
 
 def rule_for_value(where: str, kind: str, value: object) -> str:
@@ -228,6 +237,8 @@ def rule_for_value(where: str, kind: str, value: object) -> str:
         return "unknown-element"
     if kind in ("missing", "required"):
         return "title-missing" if where == "/title" else "value-missing"
+    if kind in ("too_long", "maxItems"):
+        return "too-many-items"
     if kind == "string_unicode" or (isinstance(value, str) and _CONTROL.search(value)):
         return "control-character"
     if kind.endswith("_type") or kind in ("type", "model_type", "list_type", "dict_type"):

@@ -32,6 +32,9 @@ __all__ = [
     "LANGUAGE_NAME_PATTERN",
     "LANGUAGE_TAG_PATTERN",
     "LINE_PATTERN",
+    "MAX_ITEMS",
+    "MAX_LANGUAGES",
+    "MAX_PARAGRAPHS",
     "PARAGRAPH_PATTERN",
     "PATTERN_WORDS",
     "URL_PATTERN",
@@ -147,6 +150,9 @@ def _in_words(exc: ValidationError) -> ValidationError:
         if error["type"] == "string_pattern_mismatch" and pattern in PATTERN_WORDS:
             words = PATTERN_WORDS[pattern]
             kind = PydanticCustomError(error["type"], "String " + words, {"pattern": pattern})
+        elif error["type"] == "too_long":
+            # The counts stay in the context, for the words of every reader's report.
+            kind = PydanticCustomError(error["type"], error["msg"], ctx)
         else:
             # The message as pydantic wrote it (a template without context is not formatted).
             kind = PydanticCustomError(error["type"], error["msg"])
@@ -206,9 +212,21 @@ class Language(_Model):
         return cls(name=name, code=resolve_language(name))
 
 
-def _lines(description: str) -> Any:
+# How many values a list field holds at most: far more than any archive's record has, few
+# enough that a record's size stays bounded by its count of values as well as by its bytes
+# (a million one-letter subjects cost a hundred bytes each in memory, whatever the format).
+# Every format builds its record through the model, so every format refuses the same lists.
+MAX_ITEMS = 10_000
+"""Values of a list field at most (subjects, translators, funders, notes, ...)."""
+MAX_LANGUAGES = 1_000
+"""Languages in ``languages`` and in ``original_languages`` at most."""
+MAX_PARAGRAPHS = 100_000
+"""Body paragraphs at most (a book of a thousand pages has some ten thousand)."""
+
+
+def _lines(description: str, max_items: int = MAX_ITEMS) -> Any:
     # `Any`, as pydantic's own `Field` returns: the value stands for a list in each annotation.
-    return Field(default_factory=list, description=description)
+    return Field(default_factory=list, description=description, max_length=max_items)
 
 
 Datestamp = Annotated[str, StringConstraints(pattern=DATESTAMP_PATTERN)]
@@ -221,9 +239,7 @@ class Provenance(_Model):
 
     oai_identifier: Line = Field(description="The OAI identifier of the record's header.")
     datestamp: Datestamp = Field(description="The datestamp of the record's header (UTC).")
-    set_specs: list[Line] = Field(
-        default_factory=list, description="The sets the header names (setSpec)."
-    )
+    set_specs: list[Line] = _lines("The sets the header names (setSpec).")
     base_url: Url | None = Field(
         default=None, description="The base URL of the repository (the response's request)."
     )
@@ -268,8 +284,12 @@ class ArchivalRecord(_Model):
         default=None, description="The archive's credits statement, verbatim."
     )
     funders: list[Line] = _lines("Organizations named as funders in the credits.")
-    original_languages: list[Language] = _lines("Languages of the original document.")
-    languages: list[Language] = _lines("Languages of this record's text (e.g. a translation).")
+    original_languages: list[Language] = _lines(
+        "Languages of the original document.", MAX_LANGUAGES
+    )
+    languages: list[Language] = _lines(
+        "Languages of this record's text (e.g. a translation).", MAX_LANGUAGES
+    )
     contents: list[Line] = _lines(
         "What the archive holds for the document: 'English Translation', 'Original Scan', ..."
     )
@@ -284,7 +304,8 @@ class ArchivalRecord(_Model):
     formats: list[Line] = _lines("Physical or digital formats (media types, extents).")
     body: list[Paragraph] = _lines(
         "The document's text, one string per paragraph, with the editors' bracket marks "
-        "('[...]', '[illegible]', '[sic]', '[April]') kept as written."
+        "('[...]', '[illegible]', '[sic]', '[April]') kept as written.",
+        MAX_PARAGRAPHS,
     )
     provenance: Provenance | None = Field(
         default=None,

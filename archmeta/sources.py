@@ -215,8 +215,8 @@ def open_source(
             raise too_large(len(data), max_bytes, label or "<input>")
     codec = get_format(format) if format else detect_format(path or name, head)
     opened = Source(label, path, data, head, codec, oversize)
-    if oversize is not None and not opened.is_container:
-        raise oversize
+    if oversize is not None and not (opened.is_container and codec.streams):
+        raise oversize  # only a streamed container is read however large it is
     return opened
 
 

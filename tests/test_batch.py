@@ -322,7 +322,7 @@ class FakeContainer(Codec):
         return True
 
     def iter_records(  # type: ignore[no-untyped-def]
-        self, source, source_name=None, *, numbers=None, headers_only=False
+        self, source, source_name=None, *, numbers=None, headers_only=False, max_bytes=0
     ):
         data = Path(source).read_bytes() if isinstance(source, str) else source.read()
         record = self.record

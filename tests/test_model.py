@@ -208,3 +208,34 @@ def test_a_refused_string_is_told_in_words_not_as_a_regular_expression() -> None
         e["loc"]: (e["type"], (e.get("ctx") or {}).get("pattern")) for e in info.value.errors()
     }
     assert kinds[("url",)] == ("string_pattern_mismatch", URL_PATTERN)  # for code that reads them
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "tei", "oai_dc", "dcterms", "omeka-csv"])
+def test_a_list_over_its_limit_is_refused_in_every_format(fmt: str) -> None:
+    from archmeta.formats import get_format
+    from archmeta.model import MAX_ITEMS, ArchivalRecord
+
+    codec = get_format(fmt)
+    subjects = [f"Subject {n}" for n in range(MAX_ITEMS + 1)]
+    document = codec.write(ArchivalRecord.model_construct(title="Many", subjects=subjects))
+    decoded = codec.read(document, "many")
+    assert decoded.usable is None
+    (issue,) = [i for i in decoded.issues if i.rule == "too-many-items"]
+    assert issue.severity == "error" and f"{MAX_ITEMS + 1:,} values" in issue.message
+    assert issue.pointer == "/subjects" or issue.line is not None
+    # At the limit, the record is read.
+    at_limit = ArchivalRecord.model_construct(title="Many", subjects=subjects[:MAX_ITEMS])
+    assert codec.read(codec.write(at_limit), "many").usable is not None
+
+
+def test_a_json_list_over_its_limit_is_one_issue_and_the_rest_is_still_checked() -> None:
+    from archmeta.formats import get_format
+
+    # A million values, each refused: one issue for the list, not a million, and the first
+    # values past the cut are checked like the others.
+    document = json.dumps({"title": "T", "subjects": [" s"] * 1_000_000, "summary": 3})
+    issues = get_format("json").read(document, "x.json").issues
+    assert [i.rule for i in issues[:1]] == ["too-many-items"]
+    assert issues[0].pointer == "/subjects" and "1,000,000 values" in issues[0].message
+    assert len(issues) == 1 + 10_000 + 1  # each value up to the limit, and the summary
+    assert {i.rule for i in issues[1:]} == {"value-invalid", "value-type"}

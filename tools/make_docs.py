@@ -120,8 +120,39 @@ def _package(column: str) -> Callable[[], str]:
     return render
 
 
+def _limits() -> str:
+    """The table of every limit, from the constants the code enforces."""
+    from archmeta.dates import MAX_DATE_LENGTH
+    from archmeta.languages import MAX_LANGUAGE_NAME_LENGTH
+    from archmeta.model import MAX_ITEMS, MAX_LANGUAGES, MAX_PARAGRAPHS
+    from archmeta.sources import DEFAULT_MAX_BYTES
+    from archmeta.urls import MAX_URL_LENGTH
+
+    mib = DEFAULT_MAX_BYTES // (1024 * 1024)
+    rows = [
+        ("a document (a file, standard input)", f"{mib} MiB (`--max-size`, `max_bytes=`)",
+         "`input-too-large`: refused before it is read"),
+        ("one record of a streamed container (an OAI-PMH `ListRecords` file of any size)",
+         f"{mib} MiB, the same `--max-size`",
+         "`record-too-large`: the record is skipped, the next one read"),
+        ("values of a list field (subjects, translators, funders, notes, identifiers, ...)",
+         f"{MAX_ITEMS:,}", "`too-many-items`"),
+        ("languages, original languages", f"{MAX_LANGUAGES:,} each", "`too-many-items`"),
+        ("body paragraphs", f"{MAX_PARAGRAPHS:,}", "`too-many-items`"),
+        ("a date as written", f"{MAX_DATE_LENGTH:,} characters",
+         "`date-unreadable`: kept as written, without an EDTF value"),
+        ("a language name", f"{MAX_LANGUAGE_NAME_LENGTH:,} characters",
+         "`language-unknown`: not looked up"),
+        ("a URL", f"{MAX_URL_LENGTH:,} characters", "`url-malformed`"),
+    ]  # fmt: skip
+    lines = ["| what | at most | beyond it |", "|------|---------|-----------|"]
+    lines += [f"| {what} | {limit} | {rule} |" for what, limit, rule in rows]
+    return "\n".join(lines) + "\n"
+
+
 BLOCKS: list[tuple[Path, str, Callable[[], str]]] = [
     (DOCS / "validation.md", "rules", _rules),
+    (DOCS / "validation.md", "limits", _limits),
     (DOCS / "crosswalk.md", "crosswalk", _crosswalk),
     (DOCS / "cli.md", "commands", render_commands),
     (DOCS / "formats" / "dspace-saf.md", "mapping", _package("dspace-saf")),

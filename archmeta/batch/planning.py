@@ -263,9 +263,12 @@ class _Planned:
     records: list[tuple[int, str]] = field(default_factory=list)  # (number, output or "")
 
 
-def _scan(path: str, from_format: str | None) -> list[tuple[int, str | None, bool]] | None:
+def _scan(
+    path: str, from_format: str | None, max_bytes: int = 0
+) -> list[tuple[int, str | None, bool]] | None:
     """(number, identifier, deleted) of each record of a container input, or None for a
-    one-record input (or one that cannot be read: its conversion reports why)."""
+    one-record input (or one that cannot be read: its conversion reports why). A record over
+    ``max_bytes`` is passed over as it is read (its conversion reports it)."""
     from ..formats import detect_format, format_of_name, get_format, registry
     from ..sources import read_head
 
@@ -286,7 +289,7 @@ def _scan(path: str, from_format: str | None) -> list[tuple[int, str | None, boo
             return None
         found: list[tuple[int, str | None, bool]] = []
         try:
-            for item in codec.iter_records(path, path, headers_only=True):
+            for item in codec.iter_records(path, path, headers_only=True, max_bytes=max_bytes):
                 found.append((item.number, item.oai_identifier, item.deleted))
         except ArchmetaError:
             pass  # the records before the problem are planned; the last part reports it
@@ -302,6 +305,7 @@ def plan(
     from_format: str | None = None,
     *,
     parts: int = 1,
+    max_bytes: int = 0,
 ) -> Plan:
     """The jobs for converting ``inputs`` (files and folders) into ``out_dir``.
 
@@ -309,7 +313,8 @@ def plan(
     is the number of worker processes: a container with more than :data:`PART_SIZE` records
     is split into parts so that they can share it. Raises :class:`UsageError` for a missing
     input, ``-``, an unknown format, an ``out_dir`` that is a file or lies inside an input
-    folder.
+    folder. ``max_bytes`` is the size limit of each record of a container: planning reads the
+    records' headers, and a record over the limit is not held in memory.
     """
     from ..formats import registry
 
@@ -332,7 +337,7 @@ def plan(
         if reason is not None:
             jobs.append(Job(source, output, skip=reason))
             continue
-        scanned = _scan(source, from_format)
+        scanned = _scan(source, from_format, max_bytes)
         if scanned is None:
             planned.append(_Planned(source, output))
             continue

@@ -161,11 +161,15 @@ class Codec(ABC):
         *,
         numbers: Container[int] | None = None,
         headers_only: bool = False,
+        max_bytes: int = 0,
     ) -> Iterator[CollectionItem]:
         """Stream the records of a container document (see :meth:`is_container`), in document
         order. ``numbers`` (1-based positions) selects the records to build, so that several
         processes can share one container; ``headers_only`` gives identifiers, datestamps and
-        deletions without building records (a cheap first pass)."""
+        deletions without building records (a cheap first pass). ``max_bytes`` (0: no limit)
+        is the size limit of one record: a larger record is an item without a record, with a
+        ``record-too-large`` issue, passed over without being held in memory, and the
+        container goes on to its next record."""
         raise UsageError(f"{self.name} documents hold one record each")
 
     def write_files(self, record: ArchivalRecord) -> dict[str, bytes]:

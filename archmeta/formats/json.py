@@ -21,6 +21,7 @@ from ..errors import (
     pointer,
     pydantic_issues,
     rule_for_value,
+    too_many_items,
 )
 from ..model import ArchivalRecord
 from ._io import PathOrFile, decode_text, read_bytes, source_name, write_text
@@ -245,13 +246,56 @@ def _flatten(errors: list[Any]) -> list[Any]:
     return result
 
 
+@lru_cache(maxsize=1)
+def _list_limits() -> dict[str, int]:
+    """The most values each list field of a record holds (the model's ``max_length``)."""
+    from annotated_types import MaxLen
+
+    return {
+        name: meta.max_length
+        for name, info in ArchivalRecord.model_fields.items()
+        for meta in info.metadata
+        if isinstance(meta, MaxLen)
+    }
+
+
+def _within_limits(data: Any, source: str | None) -> tuple[Any, list[Issue]]:
+    """One issue for each list over its limit, and the data with those lists cut to it.
+
+    The schema check then reports every other problem without building an error for each of
+    a million values (or the repr of the whole list, in the message of ``maxItems``); the
+    record itself is refused anyway.
+    """
+    if not isinstance(data, dict):
+        return data, []
+    limits = _list_limits()
+    over = {
+        name: limits[name]
+        for name, value in data.items()
+        if isinstance(value, list) and len(value) > limits.get(name, len(value))
+    }
+    if not over:
+        return data, []
+    issues = [
+        Issue(
+            message=too_many_items(len(data[name]), limit),
+            rule="too-many-items",
+            pointer=pointer([name]),
+            source=source,
+        )
+        for name, limit in over.items()
+    ]
+    return {k: v[: over[k]] if k in over else v for k, v in data.items()}, issues
+
+
 def schema_issues(text: str | bytes, source: str | None = None) -> list[Issue]:
     """Every problem of a JSON document against the schema (a ParseError becomes one issue)."""
     try:
         data = _parse(text, source)
     except ParseError as exc:
         return exc.issues
-    return data_issues(data, source)
+    data, issues = _within_limits(data, source)
+    return issues + data_issues(data, source)
 
 
 def from_data(data: Any, source: str | None = None) -> ArchivalRecord:
@@ -267,7 +311,8 @@ def from_data(data: Any, source: str | None = None) -> ArchivalRecord:
         return ArchivalRecord.model_validate(data, strict=True)
     except (pydantic.ValidationError, RecursionError):
         pass
-    issues = data_issues(data, source)
+    data, issues = _within_limits(data, source)
+    issues += data_issues(data, source)
     if issues:
         raise ValidationError(issues, source=source)
     try:
@@ -315,7 +360,8 @@ def read(text: str | bytes, source: str | None = None) -> Decoded:
         return Decoded(ArchivalRecord.model_validate(data, strict=True))
     except (pydantic.ValidationError, RecursionError):
         pass
-    issues = data_issues(data, source)
+    data, issues = _within_limits(data, source)
+    issues += data_issues(data, source)
     if not issues:
         try:
             return Decoded(ArchivalRecord.model_validate(data))

@@ -2,20 +2,22 @@
 
 Reading (constant memory, for files of any size)::
 
-    iter_records(source, source_name=None) -> Iterator[CollectionItem]
+    iter_records(source, source_name=None, *, max_bytes=0) -> Iterator[CollectionItem]
 
-``source`` is a path (``str`` or ``os.PathLike``) or a binary file object. The response is read
-with lxml ``iterparse`` under archmeta's hardened parser options (no network, no DTD, no entity
-expansion; documents declaring entities are refused); each ``record`` element is turned into a
-:class:`CollectionItem` and then cleared, together with the records before it, so memory does
-not grow with the file. Each item carries the OAI identifier and datestamp of its header;
-``deleted`` is true for ``status="deleted"`` headers (``record`` is then None); a record that
-cannot be read (no title, metadata in a format other than Dublin Core, ...) gives an item with
-``record`` None and error issues, and the stream goes on. Warnings about what was not kept
-(elements of other namespaces, extra dates) are in ``issues`` beside a record. XML that is not
-well-formed raises :class:`~archmeta.errors.ParseError` with its line and column once the
-reader reaches it (the records before it have been yielded); an OAI-PMH ``error`` response
-other than ``noRecordsMatch`` raises ``ParseError`` too.
+``source`` is a path (``str`` or ``os.PathLike``) or a binary file object. The response is fed
+in chunks to an lxml pull parser under archmeta's hardened parser options (no network, no DTD,
+no entity expansion; documents declaring entities are refused); each ``record`` element is
+turned into a :class:`CollectionItem` and then cleared, together with the records before it, so
+memory does not grow with the file. A record over ``max_bytes`` (the size limit of one record)
+is pruned as it is parsed and given as an item with a ``record-too-large`` issue, so memory
+does not grow with a record past the limit either. Each item carries the OAI identifier and
+datestamp of its header; ``deleted`` is true for ``status="deleted"`` headers (``record`` is
+then None); a record that cannot be read (no title, metadata in a format other than Dublin
+Core, ...) gives an item with ``record`` None and error issues, and the stream goes on.
+Warnings about what was not kept (elements of other namespaces, extra dates) are in ``issues``
+beside a record. XML that is not well-formed raises :class:`~archmeta.errors.ParseError` with
+its line and column once the reader reaches it (the records before it have been yielded); an
+OAI-PMH ``error`` response other than ``noRecordsMatch`` raises ``ParseError`` too.
 
 Writing (streamed too: one record element is built and written at a time)::
 
@@ -178,6 +180,7 @@ def iter_records(
     *,
     numbers: Container[int] | None = None,
     headers_only: bool = False,
+    max_bytes: int = 0,
 ) -> Iterator[CollectionItem]:
     """Stream the records of an OAI-PMH ``ListRecords`` or ``GetRecord`` response.
 
@@ -186,7 +189,11 @@ def iter_records(
     ``numbers`` (1-based positions) selects the records to read: the others are passed over
     without building their records, so that several processes can share one response.
     ``headers_only`` reads the headers alone (identifier, datestamp, sets, deleted), the cheap
-    first pass a batch plans its output names with.
+    first pass a batch plans its output names with. ``max_bytes`` (0: no limit) is the size
+    limit of one record: a larger record is passed over as it is read, without holding more
+    of it than its header and the elements being parsed, and its item has no record and a
+    ``record-too-large`` issue (sizes are counted in the chunks the response is read in, at
+    most :data:`_CHUNK` bytes and a sixteenth of the limit: to within two of them).
     """
     from lxml import etree
 
@@ -195,62 +202,155 @@ def iter_records(
 
     if source_name is None:
         source_name = name_of(source)
+    chunk_size = _CHUNK if not max_bytes else max(4096, min(_CHUNK, max_bytes // 16))
     with binary_source(source) as handle:
-        context = etree.iterparse(
-            handle,
-            events=("start", "end"),
-            tag=(_RECORD, _ERROR, _REQUEST),
-            **_iterparse_options(),
+        # A pull parser fed chunk by chunk (iterparse reads the same way), so that the bytes
+        # of the record being parsed are known between chunks, even inside a record.
+        parser = etree.XMLPullParser(
+            events=("start", "end"), tag=(_RECORD, _ERROR, _REQUEST), **_iterparse_options()
         )
-        checked = False
-        depth = 0
-        number = 0
-        base_url: str | None = None
-        try:
-            for event, element in context:
-                if not checked:
-                    _check_dtd(element, source_name)
-                    checked = True
-                if event == "start":
-                    depth += 1
-                    continue
-                depth -= 1
-                if element.tag == _REQUEST:
-                    base_url = (element.text or "").strip() or None
-                    continue
-                if element.tag == _ERROR:
-                    code = element.get("code", "")
-                    if code != "noRecordsMatch":
-                        raise ParseError(
-                            f"the OAI-PMH response is an error: {code}: "
-                            f"{(element.text or '').strip()}",
-                            source=source_name,
-                            line=element.sourceline,
-                            column=1,
-                            rule="oai-error",
-                        )
-                    continue
-                if depth:
-                    continue  # a record element nested in a record (not OAI-PMH): skip
-                number += 1
-                if numbers is None or number in numbers:
-                    item = _item(element, source_name, build=not headers_only)
-                    item.number = number
-                    if item.record is not None:
-                        _add_provenance(item, base_url, source_name)
-                    yield item
-                # Free what has been read: the record and every sibling before it.
-                element.clear(keep_tail=False)
-                parent = element.getparent()
-                if parent is not None:
-                    while element.getprevious() is not None:
-                        del parent[0]
-        except etree.XMLSyntaxError as exc:
-            from ..xmlsafe import xml_syntax_error
+        stream = _Stream(source_name, numbers, headers_only, max_bytes)
+        root = None
+        while True:
+            data = handle.read(chunk_size)
+            error = None
+            try:
+                if data:
+                    parser.feed(data)
+                else:
+                    root = parser.close()
+            except etree.XMLSyntaxError as exc:
+                error = exc  # raised once the records completed before it are yielded
+            yield from stream.events(parser.read_events(), len(data))
+            if error is not None:
+                from ..xmlsafe import xml_syntax_error
 
-            raise xml_syntax_error(exc, source_name) from None
-        if not checked and context.root is not None:
-            _check_dtd(context.root, source_name)
+                raise xml_syntax_error(error, source_name) from None
+            if not data:
+                break
+        if not stream.checked and root is not None:
+            _check_dtd(root, source_name)
+
+
+#: Bytes read at a time from a response (the precision of the per-record size limit).
+_CHUNK = 64 * 1024
+
+
+class _Stream:
+    """The state of one response being streamed: where the open record began, how deep the
+    parser is in record elements, and the response's base URL."""
+
+    def __init__(
+        self,
+        source: str | None,
+        numbers: Container[int] | None,
+        headers_only: bool,
+        max_bytes: int,
+    ) -> None:
+        self.source = source
+        self.numbers = numbers
+        self.headers_only = headers_only
+        self.max_bytes = max_bytes
+        self.checked = False
+        self.depth = 0
+        self.number = 0
+        self.base_url: str | None = None
+        self.read = 0  # bytes fed to the parser
+        self.open: etree._Element | None = None  # the record being parsed
+        self.began = 0  # bytes fed before the chunk in which the open record began
+        self.oversize = False
+        self.skipped = False  # whether the open record is passed over (not built)
+
+    def events(self, events: Iterable[tuple[str, Any]], fed: int) -> Iterator[CollectionItem]:
+        """The items completed by the events of one chunk of ``fed`` bytes."""
+        before = self.read
+        self.read += fed
+        for event, element in events:
+            if not self.checked:
+                _check_dtd(element, self.source)
+                self.checked = True
+            if event == "start":
+                self.depth += 1
+                if self.depth == 1 and element.tag == _RECORD:
+                    self.open, self.began, self.oversize = element, before, False
+                    # A record that is not built (headers only, another part's) is pruned
+                    # as it is read, whatever its size.
+                    self.skipped = self.headers_only or not (
+                        self.numbers is None or self.number + 1 in self.numbers
+                    )
+                continue
+            self.depth -= 1
+            if element.tag == _REQUEST:
+                self.base_url = (element.text or "").strip() or None
+            elif element.tag == _ERROR:
+                self._error(element)
+            elif not self.depth:  # a record nested in a record (not OAI-PMH) is left in it
+                item = self._record(element)
+                if item is not None:
+                    yield item
+        if self.open is None:
+            return
+        if self.max_bytes and self.read - self.began > self.max_bytes:
+            self.oversize = True
+        if self.oversize or self.skipped:
+            _prune(self.open)
+
+    def _error(self, element: etree._Element) -> None:
+        code = element.get("code", "")
+        if code != "noRecordsMatch":
+            raise ParseError(
+                f"the OAI-PMH response is an error: {code}: {(element.text or '').strip()}",
+                source=self.source,
+                line=element.sourceline,
+                column=1,
+                rule="oai-error",
+            )
+
+    def _record(self, element: etree._Element) -> CollectionItem | None:
+        self.number += 1
+        self.open = None
+        item = None
+        if self.numbers is None or self.number in self.numbers:
+            oversize = self.oversize or bool(
+                self.max_bytes and self.read - self.began > self.max_bytes
+            )
+            item = _item(element, self.source, build=not (self.headers_only or oversize))
+            item.number = self.number
+            if oversize and not self.headers_only and not item.deleted:
+                item.issues.append(
+                    Issue(
+                        f"the record is larger than the size limit of {self.max_bytes:,} "
+                        "bytes, which applies to each record (--max-size); it is skipped",
+                        "record-too-large",
+                        line=item.line,
+                        source=self.source,
+                    )
+                )
+            elif item.record is not None:
+                _add_provenance(item, self.base_url, self.source)
+        # Free what has been read: the record and every sibling before it.
+        element.clear(keep_tail=False)
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+        return item
+
+
+def _prune(record: etree._Element) -> None:
+    """Delete what the parser has built of a record too large to keep, but its header and the
+    elements still open (the last child at each level): what is left stays small however
+    large the record grows. Each child is looked at once (``len`` of an lxml element counts
+    its children: it is not asked in the loop)."""
+    element = record
+    while True:
+        children = list(element)
+        if not children:
+            return
+        keep = 1 if element is record and children[0].tag == _HEADER else 0
+        for child in children[keep:-1]:
+            element.remove(child)
+        element = children[-1]
 
 
 # ---------------------------------------------------------------------------------------------

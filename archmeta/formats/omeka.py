@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from pydantic import ValidationError as PydanticError
 
@@ -114,10 +115,27 @@ class Row:
         self.number = number
 
 
+#: The longest cell read (the csv module's limit, raised from its 128 KiB).
+_MAX_CELL = 1 << 30
+
+
+def _checked(reader: Any, source: str | None) -> Iterator[list[str]]:
+    """The rows of a csv reader, its errors (a cell over the limit) as a ParseError."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = reader.line_num
+        raise ParseError(f"not a CSV row ({exc})", source=source, line=line, rule="parse") from None
+
+
 def _rows(data: str | bytes, source: str | None, issues: list[Issue]) -> Iterator[Row]:
     text = decode_text(data, source).lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    # The csv module refuses a cell over 128 KiB by default, a body a long document has: a
+    # cell is bounded by the size limit of the whole document instead. (The setting is the
+    # module's own, process-wide; it is only ever raised.)
+    csv.field_size_limit(max(csv.field_size_limit(), _MAX_CELL))
     reader = csv.reader(
         io.StringIO(text, newline=""),
         delimiter=delimiter,
@@ -151,7 +169,7 @@ def _rows(data: str | bytes, source: str | None, issues: list[Issue]) -> Iterato
             column = None
         columns.append(column)
     line, number = 1, 0
-    for cells in reader:
+    for cells in _checked(reader, source):
         start, line = line + 1, reader.line_num
         if not any(c.strip() for c in cells):
             continue  # blank rows are skipped, as CSV Import does
@@ -296,7 +314,10 @@ class OmekaCsvCodec(Codec):
         *,
         numbers: Container[int] | None = None,
         headers_only: bool = False,
+        max_bytes: int = 0,
     ) -> Iterator[CollectionItem]:
+        # A CSV file is read whole, not streamed (``streams`` is false): the size limit of a
+        # document has already held it, and with it each of its rows, to ``max_bytes``.
         name = source_name or (
             os.fspath(source) if isinstance(source, (str, os.PathLike)) else None
         )

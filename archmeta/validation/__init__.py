@@ -199,8 +199,10 @@ def _container_issues(
     profile: Profile,
     settings: Mapping[str, str],
     schema: str | None,
+    max_bytes: int = 0,
 ) -> list[Issue]:
-    """Every issue of every record of a container (an OAI-PMH ListRecords response)."""
+    """Every issue of every record of a container (an OAI-PMH ListRecords response); each
+    record is held to the size limit ``max_bytes``."""
     import io
 
     issues: list[Issue] = []
@@ -211,7 +213,8 @@ def _container_issues(
         assert path is not None
         stream = path
     try:
-        for number, item in enumerate(codec.iter_records(stream, label), start=1):
+        items = codec.iter_records(stream, label, max_bytes=max_bytes)
+        for number, item in enumerate(items, start=1):
             name = item.oai_identifier or f"record {number}"
             found = _with_source(item.issues, label)
             issues.extend(found if item.record is None else _tuned(found, settings))
@@ -270,7 +273,7 @@ def _run(
         raise UsageError(f"a schema file applies to XML formats, not to {codec.name}")
     if opened.is_container:
         issues = _container_issues(
-            codec, opened.data, opened.path, label, prof, settings, schema_file
+            codec, opened.data, opened.path, label, prof, settings, schema_file, max_bytes
         )
     else:
         assert opened.data is not None

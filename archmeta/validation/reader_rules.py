@@ -76,6 +76,23 @@ declare(
     "",
 )
 declare(
+    "record-too-large",
+    "error",
+    "One record of a streamed container (an OAI-PMH ListRecords response, read however large "
+    "the file) is larger than the size limit (--max-size), which applies to each record: the "
+    "record is skipped without being held in memory, and the next one is read.",
+    "a ListRecords file whose second record holds 70 MB, converted with the default limit",
+    "",
+)
+declare(
+    "too-many-items",
+    "error",
+    "A list field holds more values than a record may (10,000 subjects, 1,000 languages, "
+    "100,000 body paragraphs: see 'Limits' below), in every format.",
+    "a JSON record with 10,001 subjects",
+    "",
+)
+declare(
     "unreadable",
     "error",
     "The file cannot be read (permissions, a folder, a broken link).",
@@ -418,6 +435,8 @@ UNTESTABLE = frozenset(
     {
         "encoding",
         "input-too-large",
+        "record-too-large",
+        "too-many-items",
         "unreadable",
         "parse",
         "text-syntax",

@@ -221,3 +221,52 @@ def test_iter_records_accepts_a_text_mode_file(tmp_path) -> None:
     with open(path, encoding="utf-8") as handle:
         items = list(iter_records(handle))
     assert [item.record.title for item in items if item.record] == ["Één"]
+
+
+# ------------------------------------------------------------------- the size limit of a record
+
+
+def _with_huge_record(path: Path, subjects: int = 60_000) -> int:
+    """A ListRecords file of three records whose second holds ``subjects`` subjects (a few
+    MB, over every list limit too); returns the line the second record starts on."""
+    huge = ArchivalRecord.model_construct(
+        title="Huge", identifier="2", subjects=[f"subject number {n}" for n in range(subjects)]
+    )
+    records = [ArchivalRecord(title="First", identifier="1"), huge]
+    records.append(ArchivalRecord(title="Third", identifier="3"))
+    write_list_records(records, path, response_date=DATE)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    starts = [n for n, line in enumerate(lines, 1) if line.lstrip().startswith("<record>")]
+    assert len(starts) == 3 and path.stat().st_size > 2_000_000
+    return starts[1]
+
+
+def test_a_record_over_the_size_limit_is_skipped_and_the_next_one_read(tmp_path) -> None:
+    path = tmp_path / "huge.xml"
+    line = _with_huge_record(path)
+    items = list(iter_records(path, max_bytes=200_000))
+    assert [i.record.title if i.record else None for i in items] == ["First", None, "Third"]
+    (issue,) = items[1].issues
+    assert issue.rule == "record-too-large" and issue.severity == "error"
+    assert (issue.line, issue.source) == (line, str(path))
+    assert "200,000 bytes" in issue.message
+    assert items[1].oai_identifier == "oai:archmeta:2"  # the header is kept to name it
+    # Without the limit the same record is read (and refused for its 60,000 subjects).
+    unlimited = list(iter_records(path))
+    assert [i.rule for i in unlimited[1].issues] == ["too-many-items"]
+
+
+def test_convert_and_validate_hold_each_streamed_record_to_max_size(tmp_path) -> None:
+    from tests.conftest import run_archmeta
+
+    path = tmp_path / "huge.xml"
+    line = _with_huge_record(path)
+    out = tmp_path / "out"
+    run = run_archmeta("convert", str(path), "--to", "json", "--out", str(out), "--max-size=200k")
+    assert run.returncode == 1, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["oai_archmeta_1.json", "oai_archmeta_3.json"]
+    assert f"{path}:{line}:1: error: the record is larger than the size limit" in run.stderr
+    assert "[record-too-large]" in run.stderr and "converted 2, failed 1" in run.stderr
+    run = run_archmeta("validate", str(path), "--max-size", "200k")
+    assert run.returncode == 1
+    assert run.stdout.count("[record-too-large]") == 1 and "too-many-items" not in run.stdout

@@ -124,3 +124,10 @@ def test_what_csv_import_test_files_give() -> None:
         codec.iter_records(str(conformance("omeka", "omkdatasets", "Austen_published.csv")))
     )
     assert austen[0].record is not None and austen[0].record.title  # "dcterms:Title"
+
+
+def test_a_cell_longer_than_the_csv_modules_default_limit_is_read() -> None:
+    # The csv module refuses a cell over 128 KiB unless told otherwise: a long summary.
+    record = ArchivalRecord(title="Long", summary="word " * 40_000 + "end")
+    (item,) = codec.iter_records(io.BytesIO(codec.join([codec.write(record)]).encode()))
+    assert item.record is not None and item.record.summary == record.summary

@@ -148,3 +148,15 @@ def test_an_existing_item_is_replaced_whole(tmp_path: Path) -> None:
 
 def test_the_mapping_column_covers_every_field() -> None:
     assert set(MAPPING.cells(SAF)) == set(MAPPING.cells("tei"))
+
+
+def test_an_item_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    record = text.load(EXAMPLES / "undated-minimal.txt")
+    big = record.model_copy(update={"subjects": [f"Subject {n}" for n in range(3000)]})
+    _io.write_folder_atomic(tmp_path / "item_1", codec.write_files(big))
+    _io.write_folder_atomic(tmp_path / "item_2", codec.write_files(record))
+    items = list(codec.iter_records(str(tmp_path), max_bytes=50_000))
+    assert items[0].record is None and [i.rule for i in items[0].issues] == ["record-too-large"]
+    assert items[0].issues[0].source == str(tmp_path / "item_1")
+    assert items[1].record == record
+    assert next(iter(codec.iter_records(str(tmp_path)))).record == big  # no limit: read

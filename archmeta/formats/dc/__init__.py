@@ -247,10 +247,13 @@ class DublinCoreCodec(Codec):
         *,
         numbers: Container[int] | None = None,
         headers_only: bool = False,
+        max_bytes: int = 0,
     ) -> Iterator[CollectionItem]:
         from ..oaipmh import iter_records
 
-        return iter_records(source, source_name, numbers=numbers, headers_only=headers_only)
+        return iter_records(
+            source, source_name, numbers=numbers, headers_only=headers_only, max_bytes=max_bytes
+        )
 
 
 oai_dc = DublinCoreCodec("oai_dc")

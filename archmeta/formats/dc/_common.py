@@ -4,6 +4,7 @@ small value conversions each of them needs."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from ...errors import UsageError
@@ -147,6 +148,13 @@ def _local(tag: object) -> tuple[str, str]:
     """(namespace, local name) of an element's tag; ("", "") for a comment's or a PI's."""
     if not isinstance(tag, str):
         return "", ""
+    return _split_tag(tag)
+
+
+@lru_cache(maxsize=256)
+def _split_tag(tag: str) -> tuple[str, str]:
+    # Cached: a document repeats a few tags thousands of times, and each split would otherwise
+    # keep two new strings per element for as long as the values read from it.
     if tag.startswith("{"):
         namespace, _, name = tag[1:].partition("}")
         return namespace, name

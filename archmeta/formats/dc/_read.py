@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
 
-@dataclass(slots=True)
+@dataclass(slots=True)  # one per element read: no __dict__ each
 class _Value:
     text: str
     xsi_type: str | None

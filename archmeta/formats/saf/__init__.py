@@ -76,10 +76,11 @@ class SafCodec(Codec):
         *,
         numbers: Container[int] | None = None,
         headers_only: bool = False,
+        max_bytes: int = 0,
     ) -> Iterator[CollectionItem]:
         if not isinstance(source, (str, os.PathLike)) or not os.path.isdir(source):
             raise UsageError(f"{source_name or source}: a {self.name} package is a folder")
-        return iter_items(os.fspath(source), numbers, headers_only)
+        return iter_items(os.fspath(source), numbers, headers_only, max_bytes)
 
 
 codec = SafCodec()

@@ -135,13 +135,21 @@ def bitstreams(folder: str) -> list[str]:
     return [line.split("\t", 1)[0] for line in lines if line.strip()]
 
 
-def read_item(folder: str) -> tuple[ArchivalRecord | None, list[Issue]]:
+def read_item(folder: str, max_bytes: int = 0) -> tuple[ArchivalRecord | None, list[Issue]]:
     """The record of one item folder: its metadata files, then the fields they have no place
-    for (the body, the funders) from the record's TEI bitstream, when it lists one."""
+    for (the body, the funders) from the record's TEI bitstream, when it lists one. An item
+    whose files to read hold more than ``max_bytes`` (0: no limit) is refused unread."""
     found = Pairs()
     names = sorted(os.listdir(folder))
     metadata = ["dublin_core.xml"] + [n for n in names if _METADATA_FILE.match(n)]
     main = os.path.join(folder, "dublin_core.xml")
+    size = _size(folder, [*metadata, *(n for n in bitstreams(folder) if n.endswith(".tei.xml"))])
+    if max_bytes and size > max_bytes:
+        message = (
+            f"the item's metadata and TEI files hold {size:,} bytes, more than the size limit "
+            f"of {max_bytes:,} bytes, which applies to each record (--max-size)"
+        )
+        return None, [Issue(message, rule="record-too-large", source=folder)]
     for name in metadata:
         path = os.path.join(folder, name)
         try:
@@ -174,6 +182,17 @@ def read_item(folder: str) -> tuple[ArchivalRecord | None, list[Issue]]:
     if tei_file is not None:
         record = _with_tei(record, os.path.join(folder, tei_file), issues)
     return record, issues
+
+
+def _size(folder: str, names: list[str]) -> int:
+    """The bytes of the named files of a folder (the missing ones are reported elsewhere)."""
+    total = 0
+    for name in dict.fromkeys(names):
+        try:
+            total += os.path.getsize(os.path.join(folder, name))
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 def _with_tei(record: ArchivalRecord, path: str, issues: list[Issue]) -> ArchivalRecord:
@@ -219,14 +238,18 @@ def item_folders(package: str) -> list[str]:
 
 
 def iter_items(
-    package: str, numbers: Container[int] | None = None, headers_only: bool = False
+    package: str,
+    numbers: Container[int] | None = None,
+    headers_only: bool = False,
+    max_bytes: int = 0,
 ) -> Iterator[CollectionItem]:
-    """Every item of a package as a :class:`CollectionItem` named after its folder."""
+    """Every item of a package as a :class:`CollectionItem` named after its folder (an item
+    over ``max_bytes`` is refused unread, see :func:`read_item`)."""
     for number, name in enumerate(item_folders(package), start=1):
         item = CollectionItem(name, None, number=number)
         if not headers_only and (numbers is None or number in numbers):
             folder = os.path.join(package, name)
-            item.record, item.issues = read_item(folder)
+            item.record, item.issues = read_item(folder, max_bytes)
             if item.record is None and not any(i.severity == "error" for i in item.issues):
                 item.issues.append(Issue("the item holds no record", rule="parse", source=folder))
             if item.record is not None:
