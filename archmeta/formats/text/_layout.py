@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ...mapping import MAPPING, TEXT, TextCell
 from ...model import LINE_PATTERN
+from ._markup import unescape_markup
 
 _BOLD = re.compile(r"^\*\*(?P<inner>.+)\*\*\s*$")
 _HEADER = re.compile(r"^\*\*(?P<name>[A-Za-z][A-Za-z ()/-]*?):\*\*\s*$")
@@ -83,7 +84,10 @@ def _unescape(line: str) -> str:
 
 
 def _content(par: _Paragraph) -> str:
-    return "\n".join(
-        _unescape(line).strip() if i else _unescape(line.lstrip())
-        for i, line in enumerate(par.lines)
+    """A paragraph's value: each line's escape (a leading ``\\``) off, then the markup's."""
+    return unescape_markup(
+        "\n".join(
+            _unescape(line).strip() if i else _unescape(line.lstrip())
+            for i, line in enumerate(par.lines)
+        )
     )

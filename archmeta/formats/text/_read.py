@@ -33,8 +33,11 @@ from ._layout import (
     _paragraphs,
     _unescape,
 )
+from ._markup import unescape_markup
 from ._refused import NO_TITLE as _NO_TITLE
 
+# Languages on one line are separated by "," or ";", but not by the ";" that ends an escape.
+_LANGUAGE_SEPARATOR = re.compile(r"\s*(?:,|(?<!&lt)(?<!&#93);)\s*")
 _DERIVED_FROM = {
     "publisher": "citation",
     "source": "citation",
@@ -205,7 +208,8 @@ class _Reader:
         for offset, line in enumerate(par.lines[:2]):
             m = _BOLD.match(line.strip())
             if m and m.group("inner").strip():
-                values.append(_HEADER_ESCAPE.sub(r"\1", m.group("inner").strip()))
+                inner = _HEADER_ESCAPE.sub(r"\1", m.group("inner").strip())
+                values.append(unescape_markup(inner))
                 continue
             # What is wrong first: a line that is not bold (a plain-text header, say), once.
             if not any(i.rule == "text-header" for i in self.issues):
@@ -327,15 +331,16 @@ class _Reader:
                     "text-list-item",
                 )
                 continue
-            items.append(line[2:].strip())
+            items.append(unescape_markup(line[2:].strip()))
         return items
 
     def _languages(self, par: _Paragraph) -> list[Language]:
         result = []
         for line in (_unescape(raw).strip() for raw in par.lines):
-            for piece in re.split(r"\s*[,;]\s*", line):
-                if not piece:
+            for written in _LANGUAGE_SEPARATOR.split(line):
+                if not written:
                     continue
+                piece = unescape_markup(written)
                 m = _LANGUAGE_CODE.match(piece)
                 if m:
                     code = None if m.group("code") == "?" else m.group("code")
