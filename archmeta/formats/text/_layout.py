@@ -15,10 +15,8 @@ _URL_LINE = re.compile(r"^<(?P<url>[^<>\s]+)>$")
 _LANGUAGE_CODE = re.compile(r"^(?P<name>.+?) \((?P<code>\?|[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\)$")
 # C0 controls other than TAB and LF cannot be held by any field (nor by XML).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
-# The control characters' UTF-8 bytes (CR reads as a newline), and the non-characters' (their
-# only encoding in UTF-8).
+# The control characters' UTF-8 bytes (CR reads as a newline).
 _CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
-_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
 _NONE = "(none)"
 _HEADER_ESCAPE = re.compile(r"\\([\\:])")
 _LINE = re.compile(LINE_PATTERN)
@@ -83,26 +81,28 @@ class _Paragraph:
         return self.text if end < 0 else self.text[:end]
 
 
-def _clean_utf8(data: bytes) -> bool:
-    """Whether UTF-8 ``data`` surely holds no character that :func:`_find_control` finds.
+def _clean(data: bytes, text: str) -> bool:
+    """Whether ``text``, decoded from ``data``, surely holds no character that
+    :func:`_find_control` finds.
 
     Deleting the control bytes runs at memory speed, where a regular expression's character
-    class costs about as much per character as all the rest of reading a document. (False
-    for UTF-16, whose bytes hold NULs: the text is then scanned as text.)
+    class costs about as much per character as all the rest of reading a document; looking
+    for the two non-characters in the text costs nothing unless it holds characters that high.
+    (False for UTF-16, whose bytes hold NULs: the text is then scanned as text.)
     """
     return (
         len(data.translate(None, _CONTROL_BYTES)) == len(data)
-        and _NONCHARACTERS[0] not in data
-        and _NONCHARACTERS[1] not in data
+        and "\ufffe" not in text
+        and "\uffff" not in text
     )
 
 
 def _find_control(text: str) -> re.Match[str] | None:
     """The first character of ``text`` that no field can hold (a control character other than
     TAB and LF, a lone surrogate, U+FFFE, U+FFFF), or None. The character class runs only on
-    text that :func:`_clean_utf8` finds may hold one (UTF-8 cannot encode a lone surrogate)."""
+    text that :func:`_clean` finds may hold one (UTF-8 cannot encode a lone surrogate)."""
     try:
-        if _clean_utf8(text.encode("utf-8")):
+        if _clean(text.encode("utf-8"), text):
             return None
     except UnicodeEncodeError:
         pass

@@ -30,7 +30,7 @@ from ._layout import (
     _NONE,
     _URL_LINE,
     TEXT_SECTIONS,
-    _clean_utf8,
+    _clean,
     _content,
     _Cursor,
     _find_control,
@@ -451,7 +451,7 @@ def parse_text(text: str, source: str | None = None) -> tuple[ArchivalRecord, di
 
 def _parsed(data: str | bytes, source: str | None) -> tuple[ArchivalRecord, dict[str, int]]:
     text = decode_text(data, source)
-    checked = isinstance(data, bytes) and _clean_utf8(data)
+    checked = isinstance(data, bytes) and _clean(data, text)
     reader, record, error = _reading(text, source, checked)
     if error is not None or record is None:
         raise error or reader.error("the record cannot be read", 1)
@@ -512,7 +512,7 @@ def read(data: str | bytes, source: str | None = None) -> Decoded:
         text = decode_text(data, source)
     except ParseError as exc:
         return failed(exc)
-    checked = isinstance(data, bytes) and _clean_utf8(data)
+    checked = isinstance(data, bytes) and _clean(data, text)
     issues, text = ([], text) if checked else _scan_control_characters(text, source)
     first: ArchmetaError | None = None
     if issues:
