@@ -4,7 +4,9 @@ column of the mapping table), line patterns and paragraphs."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from ...citation import parse_funders
 from ...mapping import MAPPING, TEXT, TextCell
 from ...model import LINE_PATTERN
 from ._markup import unescape_markup
@@ -79,6 +81,12 @@ class _Paragraph:
         """The paragraph's first line."""
         end = self.text.find("\n")
         return self.text if end < 0 else self.text[:end]
+
+
+@lru_cache(maxsize=256)
+def _funders(credits: str) -> tuple[str, ...]:
+    """The funders a credits statement names: an archive's records share a few statements."""
+    return tuple(parse_funders(credits))
 
 
 def _clean(data: bytes, text: str) -> bool:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import MutableSequence
-from functools import lru_cache
 from typing import Any
 
-from ...citation import parse_citation, parse_funders
+from ...citation import parse_citation
 from ...dates import explain_date
 from ...errors import ArchmetaError, Issue, ParseError, Severity, line_col
 from ...languages import resolve_language
@@ -34,6 +33,7 @@ from ._layout import (
     _content,
     _Cursor,
     _find_control,
+    _funders,
     _is_known_header,
     _Paragraph,
     _unescape,
@@ -56,12 +56,6 @@ _CONTENTS_ENTRY = re.compile(
     r"|audio|video|recording|summary)$",
     re.IGNORECASE,
 )
-
-
-@lru_cache(maxsize=256)
-def _funders(credits: str) -> tuple[str, ...]:
-    """The funders a credits statement names: an archive's records share a few statements."""
-    return tuple(parse_funders(credits))
 
 
 class _Reader:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...citation import CitationParts, parse_citation, parse_funders
+from ...citation import CitationParts, parse_citation
 from ...model import ArchivalRecord, Language
 from .._io import PathOrFile, write_text
 from ._headings import near_miss
@@ -17,6 +17,7 @@ from ._layout import (
     _LANGUAGE_FIELDS,
     _NONE,
     TEXT_SECTIONS,
+    _funders,
     _is_known_header,
 )
 from ._markup import escape_markup
@@ -116,7 +117,7 @@ def _override_content(
         return [record.date.edtf] if record.date.edtf else [_NONE]
     value = getattr(record, field)
     if field == "funders":
-        expected: Any = parse_funders(record.credits) if record.credits else []
+        expected: Any = list(_funders(record.credits)) if record.credits else []
     else:
         expected = (
             getattr(citation, field) if citation else ([] if field == "translators" else None)
