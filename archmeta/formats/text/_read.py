@@ -69,10 +69,11 @@ class _Reader:
         self.source = source
         self.fields: dict[str, Any] = {}
         self.lines_of: dict[str, int] = {}
-        # Where the body's paragraphs are: (line, 0, 0) for one at a known line, (0, start,
-        # end) for a run of plain ones in text[start:end]; made into line numbers when asked.
-        self._body_spans: list[tuple[int, int, int]] = []
-        self._body_lines: MutableSequence[int] | None = None
+        # The first line of each body paragraph (an array: a body may have a million), 0 for
+        # those of a run of plain paragraphs, counted only when asked for from the runs:
+        # (index of the run's first paragraph, start, end of the run in the text).
+        self._body_lines: array[int] = array("q")
+        self._runs: list[tuple[int, int, int]] = []
         self._cursor = _Cursor(text)
         self.overrides: dict[str, Any] = {}
         self.issues: list[Issue] = []
@@ -107,19 +108,15 @@ class _Reader:
     @property
     def body_lines(self) -> MutableSequence[int]:
         """The first line of each body paragraph (an array: a body may have a million)."""
-        if self._body_lines is None:
-            lines: MutableSequence[int] = array("q")
-            for line, start, end in self._body_spans:
-                if line:
-                    lines.append(line)
-                else:
-                    lines.extend(self._cursor.plain_lines(start, end))
-            self._body_lines = lines
+        for index, start, end in self._runs:
+            numbers = self._cursor.plain_lines(start, end)
+            self._body_lines[index : index + len(numbers)] = array("q", numbers)
+        self._runs = []
         return self._body_lines
 
     @body_lines.setter
     def body_lines(self, lines: MutableSequence[int]) -> None:
-        self._body_lines = lines
+        self._body_lines = array("q", lines)
 
     @property
     def first_error(self) -> ParseError | None:
@@ -153,8 +150,9 @@ class _Reader:
             run = cursor.plain_run() if body else None
             if run is not None:  # most of a body: plain paragraphs, taken whole
                 start, end, found = run
+                self._runs.append((len(body), start, end))
                 body += found
-                self._body_spans.append((0, start, end))
+                self._body_lines.frombytes(bytes(8 * len(found)))  # zeros, for now
             par = cursor.take()
             if par is None:
                 break
@@ -195,7 +193,7 @@ class _Reader:
             if not body:
                 self.lines_of.setdefault("body", par.line)
             body.append(_content(par))
-            self._body_spans.append((par.line, 0, 0))
+            self._body_lines.append(par.line)
         if body:
             self.fields["body"] = body
         # Fields derived from a section are found at that section's line.
