@@ -20,8 +20,10 @@ __all__ = ["CitationParts", "citation_title", "parse_citation", "parse_funders",
 # 26 s), so parsing is linear in the citation's length.
 
 # A sentence ends at a period followed by space and a capital, unless the period ends an
-# initial ("Sergey S. Radchenko") or a common abbreviation.
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bNo)(?<!\bVol)(?<!\bop)\.\s+(?=[A-Z])")
+# initial ("Sergey S. Radchenko") or a common abbreviation. The period comes first, so that the
+# expression is tried only at periods (lookbehinds first ran four checks at every character:
+# 30x slower).
+_SENTENCE_END = re.compile(r"\.(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bVol\.)(?<!\bop\.)\s+(?=[A-Z])")
 _QUOTED_TITLE = re.compile(r'^\s*["“](?P<title>.*)[,”"]{2}\s*(?P<rest>.*)$', re.DOTALL)
 # "Translated by", "Obtained and translated for NKIDP by", "translated and edited by",
 # "translation by", "English translation by": the translation word, at most a few short words,

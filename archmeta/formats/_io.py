@@ -69,6 +69,8 @@ def decode_text(data: bytes | str, source: str | None = None) -> str:
                 ) from None
     else:
         text = data.removeprefix("\ufeff")
+    if "\r" not in text:  # a fast scan; replacing costs a pass each even when nothing is found
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

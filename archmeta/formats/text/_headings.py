@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ._layout import _HEADER, TEXT_SECTIONS
+from ._layout import _HEADER, _NOT_HEADING, TEXT_SECTIONS
 
 # A heading-like line: optional Markdown heading marks, optional emphasis (bold or italic, with
 # asterisks or underscores), a name, and a colon inside or outside the emphasis.
@@ -72,8 +72,17 @@ def suggestion(name: str) -> str:
     return f"it is none of the {len(TEXT_SECTIONS)} sections in docs/formats/text.md"
 
 
+def could_be_heading(first: str) -> bool:
+    """Whether a paragraph whose first line is ``first`` may be a heading, well or mistyped
+    (:func:`near_miss` tells); False for almost every paragraph of a body, at little cost."""
+    first = first.strip()
+    return first.startswith(("**", "__")) or _NOT_HEADING.search(first) is None
+
+
 def near_miss(lines: list[str]) -> NearMiss | None:
     """Whether a paragraph (its raw lines) is a mistyped heading of a known section."""
+    if not could_be_heading(lines[0]):
+        return None
     first = lines[0].strip()
     rest = lines[1:]
     exact = _HEADER.match(first)

@@ -4,18 +4,20 @@ body, with every problem at its line."""
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import MutableSequence
 from typing import Any
 
-from ...citation import parse_citation, parse_funders
+from ...citation import parse_citation
 from ...dates import explain_date
 from ...errors import ArchmetaError, Issue, ParseError, Severity, line_col
+from ...languages import resolve_language
 from ...model import ArchivalRecord, Language
 from .._io import PathOrFile, decode_text, read_bytes, source_name
 from ..codec import Decoded, failed
-from ._headings import NearMiss, near_miss, suggestion
+from ._headings import NearMiss, could_be_heading, near_miss, suggestion
 from ._layout import (
     _BOLD,
-    _CONTROL,
     _DASH_LISTS,
     _DERIVED,
     _HEADER,
@@ -27,14 +29,20 @@ from ._layout import (
     _NONE,
     _URL_LINE,
     TEXT_SECTIONS,
+    _clean,
     _content,
+    _Cursor,
+    _find_control,
+    _funders,
     _is_known_header,
     _Paragraph,
-    _paragraphs,
     _unescape,
 )
+from ._markup import unescape_markup
 from ._refused import NO_TITLE as _NO_TITLE
 
+# Languages on one line are separated by "," or ";", but not by the ";" that ends an escape.
+_LANGUAGE_SEPARATOR = re.compile(r"\s*(?:,|(?<!&lt)(?<!&#93);)\s*")
 _DERIVED_FROM = {
     "publisher": "citation",
     "source": "citation",
@@ -55,12 +63,18 @@ class _Reader:
     reading goes on past them wherever the rest can still be read safely, so that a document's
     every problem is reported at once; :meth:`read` raises only when no record can be made."""
 
-    def __init__(self, text: str, source: str | None) -> None:
+    def __init__(self, text: str, source: str | None, checked: bool = False) -> None:
         self.text = text
+        self.checked = checked  # known to hold no control character
         self.source = source
         self.fields: dict[str, Any] = {}
         self.lines_of: dict[str, int] = {}
-        self.body_lines: list[int] = []  # the first line of each body paragraph
+        # The first line of each body paragraph (an array: a body may have a million), 0 for
+        # those of a run of plain paragraphs, counted only when asked for from the runs:
+        # (index of the run's first paragraph, start, end of the run in the text).
+        self._body_lines: array[int] = array("q")
+        self._runs: list[tuple[int, int, int]] = []
+        self._cursor = _Cursor(text)
         self.overrides: dict[str, Any] = {}
         self.issues: list[Issue] = []
 
@@ -92,6 +106,19 @@ class _Reader:
         )
 
     @property
+    def body_lines(self) -> MutableSequence[int]:
+        """The first line of each body paragraph (an array: a body may have a million)."""
+        for index, start, end in self._runs:
+            numbers = self._cursor.plain_lines(start, end)
+            self._body_lines[index : index + len(numbers)] = array("q", numbers)
+        self._runs = []
+        return self._body_lines
+
+    @body_lines.setter
+    def body_lines(self, lines: MutableSequence[int]) -> None:
+        self._body_lines = array("q", lines)
+
+    @property
     def first_error(self) -> ParseError | None:
         """The first error found, as the exception :func:`loads` raises."""
         for issue in self.issues:
@@ -100,7 +127,7 @@ class _Reader:
         return None
 
     def read(self) -> ArchivalRecord:
-        m = _CONTROL.search(self.text)
+        m = None if self.checked else _find_control(self.text)
         if m:
             line = self.text.count("\n", 0, m.start()) + 1
             column = m.start() - (self.text.rfind("\n", 0, m.start()) + 1) + 1
@@ -110,23 +137,34 @@ class _Reader:
                 column,
                 rule="control-character",
             )
-        paragraphs = _paragraphs(self.text)
-        if not paragraphs:
+        cursor = self._cursor
+        first = cursor.peek()
+        if first is None:
             raise self.error(
                 "the record is empty: expected a bold title line", 1, rule="text-empty"
             )
-        index = self._read_header(paragraphs[0])
+        if self._read_header(first):
+            cursor.take()
         body: list[str] = []
-        while index < len(paragraphs):
-            par = paragraphs[index]
-            header = _HEADER.match(par.lines[0]) if par.single else None
+        while True:
+            run = cursor.plain_run() if body else None
+            if run is not None:  # most of a body: plain paragraphs, taken whole
+                start, end, found = run
+                self._runs.append((len(body), start, end))
+                body += found
+                self._body_lines.frombytes(bytes(8 * len(found)))  # zeros, for now
+            par = cursor.take()
+            if par is None:
+                break
+            single = par.single
+            header = _HEADER.match(single) if single and single.startswith("**") else None
             name = header.group("name") if header else None
             if name is not None and name in TEXT_SECTIONS:
-                index = self._read_section(name, par, paragraphs, index + 1)
+                self._read_section(name, par, cursor)
                 continue
-            near = near_miss(par.lines)
+            near = near_miss(par.lines) if could_be_heading(par.first) else None
             if near is not None and not body:
-                index = self._read_near_miss(near, par, paragraphs, index)
+                self._read_near_miss(near, par, cursor)
                 continue
             if name is not None and not body:
                 self.report(
@@ -134,7 +172,7 @@ class _Reader:
                     par.line,
                     "unknown-element",
                 )
-                index += 2  # the heading and its content paragraph, read past
+                cursor.take()  # its content paragraph, read past
                 continue
             if near is not None:
                 self.report(
@@ -144,7 +182,7 @@ class _Reader:
                     "text-heading-in-body",
                     "warning",
                 )
-            elif not body and par.single is not None and _BOLD.match(par.single.strip()):
+            elif not body and single is not None and _BOLD.match(single.strip()):
                 self.report(
                     "the body opens with a bold line; if it is the title, put it directly "
                     "under the date line (no blank line between them)",
@@ -152,10 +190,10 @@ class _Reader:
                     "text-body-bold",
                     "warning",
                 )
+            if not body:
+                self.lines_of.setdefault("body", par.line)
             body.append(_content(par))
-            self.lines_of.setdefault("body", par.line)
-            self.body_lines.append(par.line)
-            index += 1
+            self._body_lines.append(par.line)
         if body:
             self.fields["body"] = body
         # Fields derived from a section are found at that section's line.
@@ -164,9 +202,7 @@ class _Reader:
                 self.lines_of.setdefault(derived, self.lines_of[origin])
         return self._build()
 
-    def _read_near_miss(
-        self, near: NearMiss, par: _Paragraph, paragraphs: list[_Paragraph], index: int
-    ) -> int:
+    def _read_near_miss(self, near: NearMiss, par: _Paragraph, cursor: _Cursor) -> None:
         """Report a mistyped heading before the body, then read it as the section it means so
         that the rest of the document is read as it would be once the heading is fixed."""
         if near.misspelt:
@@ -184,15 +220,16 @@ class _Reader:
                 "text-heading-near-miss",
             )
         if near.content is None:
-            return self._read_section(near.section, par, paragraphs, index + 1)
-        inline = _Paragraph(par.line, near.content)
-        spliced = [*paragraphs[: index + 1], inline, *paragraphs[index + 1 :]]
-        # Back to the document's own numbering; always past this paragraph (its inline content
-        # may itself be a heading, which leaves the section empty).
-        return max(self._read_section(near.section, par, spliced, index + 1) - 1, index + 1)
+            self._read_section(near.section, par, cursor)
+            return
+        inline = _Paragraph.of_lines(par.line, near.content)
+        cursor.put_back(inline)
+        self._read_section(near.section, par, cursor)
+        if cursor.peek() is inline:  # itself a heading, which leaves the section empty
+            cursor.take()
 
     def _read_header(self, par: _Paragraph) -> int:
-        """Read the header; the index of the paragraph after it."""
+        """Read the header; how many paragraphs it took (0: it is missing)."""
         if par.single is not None and _is_known_header(par.single):
             self.report(
                 "missing title: the record must begin with its bold title line",
@@ -205,7 +242,8 @@ class _Reader:
         for offset, line in enumerate(par.lines[:2]):
             m = _BOLD.match(line.strip())
             if m and m.group("inner").strip():
-                values.append(_HEADER_ESCAPE.sub(r"\1", m.group("inner").strip()))
+                inner = _HEADER_ESCAPE.sub(r"\1", m.group("inner").strip())
+                values.append(unescape_markup(inner))
                 continue
             # What is wrong first: a line that is not bold (a plain-text header, say), once.
             if not any(i.rule == "text-header" for i in self.issues):
@@ -241,36 +279,33 @@ class _Reader:
             )
         return 1
 
-    def _read_section(
-        self, name: str, header: _Paragraph, paragraphs: list[_Paragraph], index: int
-    ) -> int:
+    def _read_section(self, name: str, header: _Paragraph, cursor: _Cursor) -> None:
+        """Read a section's content, the paragraph after its heading (and for a list section
+        the ``- `` paragraphs after that)."""
         field = TEXT_SECTIONS[name]
-        following = paragraphs[index] if index < len(paragraphs) else None
-        if following is None or (
-            following.single is not None and _is_known_header(following.single)
-        ):
+        par = cursor.peek()
+        if par is None or (par.single is not None and _is_known_header(par.single)):
             self.report(f"section {name!r} has no content", header.line, "text-empty-section")
-            return index
+            return
+        cursor.take()
         if field in self.lines_of and (field not in _DERIVED or field in self.overrides):
             self.report(f"section {name!r} appears twice", header.line, "text-duplicate-section")
-            return self._skip_section(field, paragraphs, index + 1)
-        par = following
-        index += 1
+            if field in _DASH_LISTS:
+                while (more := cursor.peek()) is not None and _is_list(more):
+                    cursor.take()
+            return
         self.lines_of[field] = par.line
-        if field in _DERIVED and par.single is not None and par.lines[0].strip() == _NONE:
+        if field in _DERIVED and par.single is not None and par.single.strip() == _NONE:
             self.overrides[field] = [] if field in _LIST_FIELDS else None
-            return index
+            return
         if field in _DASH_LISTS:
             items = self._items(par)
             # "- " paragraphs right after a list belong to it (items separated by blank lines).
-            while index < len(paragraphs) and all(
-                line.startswith("- ") for line in paragraphs[index].lines
-            ):
-                more = paragraphs[index]
+            while (more := cursor.peek()) is not None and _is_list(more):
+                cursor.take()
                 items.extend(self._items(more))
                 if field == "contents":
                     self._check_contents(more)
-                index += 1
             value: Any = items
         elif field in _LANGUAGE_FIELDS:
             value = self._languages(par)
@@ -283,24 +318,13 @@ class _Reader:
                     par.line + 1,
                     "text-section-content",
                 )
-            value = _content(_Paragraph(par.line, par.lines[:1]))
+            value = _content(_Paragraph(par.line, par.first))
         else:
             value = _content(par)
         if field in _DERIVED:
             self.overrides[field] = value
         else:
             self.fields[field] = value
-        return index
-
-    @staticmethod
-    def _skip_section(field: str, paragraphs: list[_Paragraph], index: int) -> int:
-        """The index after a section's content that is not read (a repeated section)."""
-        if field in _DASH_LISTS:
-            while index < len(paragraphs) and all(
-                line.startswith("- ") for line in paragraphs[index].lines
-            ):
-                index += 1
-        return index
 
     def _check_contents(self, par: _Paragraph) -> None:
         """Warn about ``- `` lines pulled into Contents that do not name a version of the
@@ -327,21 +351,22 @@ class _Reader:
                     "text-list-item",
                 )
                 continue
-            items.append(line[2:].strip())
+            items.append(unescape_markup(line[2:].strip()))
         return items
 
     def _languages(self, par: _Paragraph) -> list[Language]:
         result = []
         for line in (_unescape(raw).strip() for raw in par.lines):
-            for piece in re.split(r"\s*[,;]\s*", line):
-                if not piece:
+            for written in _LANGUAGE_SEPARATOR.split(line):
+                if not written:
                     continue
+                piece = unescape_markup(written)
                 m = _LANGUAGE_CODE.match(piece)
                 if m:
                     code = None if m.group("code") == "?" else m.group("code")
                     result.append({"name": m.group("name"), "code": code})
                 else:
-                    result.append(Language.from_name(piece).model_dump())
+                    result.append({"name": piece, "code": resolve_language(piece)})
         return result  # type: ignore[return-value]
 
     def _citation(self, par: _Paragraph) -> str | None:
@@ -353,7 +378,7 @@ class _Reader:
             lines = lines[:-1]
         if not lines:
             return None
-        return _content(_Paragraph(par.line, lines))
+        return _content(_Paragraph.of_lines(par.line, lines))
 
     def _build(self) -> ArchivalRecord:
         data: dict[str, Any] = {k: v for k, v in self.fields.items() if k != "date_text"}
@@ -377,7 +402,7 @@ class _Reader:
             "publisher": parts.publisher if parts else None,
             "source": parts.source if parts else None,
             "translators": parts.translators if parts else [],
-            "funders": parse_funders(data["credits"]) if data.get("credits") else [],
+            "funders": list(_funders(data["credits"])) if data.get("credits") else [],
         }
         for field, found in derived.items():
             value = self.overrides.get(field, found)
@@ -388,12 +413,18 @@ class _Reader:
         return validated(data, self)
 
 
+def _is_list(par: _Paragraph) -> bool:
+    """Whether every line of a paragraph is a ``- `` item (more items of a list section)."""
+    return par.text.startswith("- ") and all(line.startswith("- ") for line in par.lines)
+
+
 def _reading(
-    text: str, source: str | None
+    text: str, source: str | None, checked: bool = False
 ) -> tuple[_Reader, ArchivalRecord | None, ParseError | None]:
     """Read ``text`` past every problem that can be read past: the reader, its record (None when
-    none can be made) and the first error (None when the record is fine)."""
-    reader = _Reader(text, source)
+    none can be made) and the first error (None when the record is fine). ``checked``: the
+    text is known to hold no control character."""
+    reader = _Reader(text, source, checked)
     try:
         record: ArchivalRecord | None = reader.read()
     except ParseError as exc:
@@ -407,7 +438,13 @@ def parse_text(text: str, source: str | None = None) -> tuple[ArchivalRecord, di
     """Parse a text record and also return the line each field was read from.
 
     Raises :class:`ParseError` at the first error, like :func:`loads`."""
-    reader, record, error = _reading(decode_text(text, source), source)
+    return _parsed(text, source)
+
+
+def _parsed(data: str | bytes, source: str | None) -> tuple[ArchivalRecord, dict[str, int]]:
+    text = decode_text(data, source)
+    checked = isinstance(data, bytes) and _clean(data, text)
+    reader, record, error = _reading(text, source, checked)
     if error is not None or record is None:
         raise error or reader.error("the record cannot be read", 1)
     return record, dict(reader.lines_of)
@@ -420,7 +457,7 @@ def loads(text: str | bytes, source: str | None = None) -> ArchivalRecord:
     line (and column) of the first problem (:func:`read` reports them all); warnings (a heading
     in the body that looks mistyped, ...) do not stop it.
     """
-    return parse_text(decode_text(text, source), source)[0]
+    return _parsed(text, source)[0]
 
 
 def load(target: PathOrFile) -> ArchivalRecord:
@@ -436,7 +473,9 @@ _MAX_CONTROL_ISSUES = 100
 def _scan_control_characters(text: str, source: str | None) -> tuple[list[Issue], str]:
     """Every control character of a document as an issue, and the text with each replaced by
     U+FFFD so that reading can go on to find the other problems."""
-    issues = []
+    issues: list[Issue] = []
+    if _find_control(text) is None:
+        return issues, text
     for m in _RAW_CONTROL.finditer(text):
         line, column = line_col(text, m.start())
         issues.append(
@@ -465,7 +504,8 @@ def read(data: str | bytes, source: str | None = None) -> Decoded:
         text = decode_text(data, source)
     except ParseError as exc:
         return failed(exc)
-    issues, text = _scan_control_characters(text, source)
+    checked = isinstance(data, bytes) and _clean(data, text)
+    issues, text = ([], text) if checked else _scan_control_characters(text, source)
     first: ArchmetaError | None = None
     if issues:
         first = ParseError(
@@ -475,7 +515,7 @@ def read(data: str | bytes, source: str | None = None) -> Decoded:
             column=issues[0].column,
             rule=issues[0].rule,
         )
-    reader, record, error = _reading(text, source)
+    reader, record, error = _reading(text, source, checked)
     issues.extend(reader.issues)
     first = first or error
     if record is None:

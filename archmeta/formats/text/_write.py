@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...citation import CitationParts, parse_citation, parse_funders
+from ...citation import CitationParts, parse_citation
 from ...model import ArchivalRecord, Language
 from .._io import PathOrFile, write_text
 from ._headings import near_miss
@@ -16,15 +16,16 @@ from ._layout import (
     _LANGUAGE_CODE,
     _LANGUAGE_FIELDS,
     _NONE,
-    _URL_LINE,
     TEXT_SECTIONS,
+    _funders,
     _is_known_header,
 )
+from ._markup import escape_markup
 
 
 def _bold_line(value: str) -> str:
     """``**value**``, escaped so that it reads back as a header line and not as a section."""
-    inner = value.replace("\\", "\\\\")
+    inner = escape_markup(value).replace("\\", "\\\\")
     if _is_known_header(f"**{inner}**"):
         inner = inner[:-1] + "\\:"
     return f"**{inner}**"
@@ -43,9 +44,12 @@ def _paragraph_lines(
 ) -> list[str]:
     """Lines of a free-text paragraph, escaped; all but the last carry a Markdown hard break.
 
+    Markup first (:mod:`._markup`), then what the layout itself would misread: the escapes
+    below apply to the text as written, which is what the reader looks at.
     ``after_list``: the paragraph directly follows a ``- `` list section, which would take a
     paragraph made only of ``- `` lines as more items, so such a paragraph is escaped.
     """
+    value = escape_markup(value)
     if (
         "\n" not in value
         and not value.startswith(("\\", "**", "- ", _NONE))
@@ -77,7 +81,7 @@ def _language_line(language: Language) -> str:
 def _section_content(field: str, record: ArchivalRecord) -> list[str] | None:
     value = getattr(record, field)
     if field in _DASH_LISTS:
-        return [f"- {item}" for item in value] if value else None
+        return [f"- {escape_markup(item)}" for item in value] if value else None
     if field in _LANGUAGE_FIELDS:
         if not value:
             return None
@@ -90,8 +94,7 @@ def _section_content(field: str, record: ArchivalRecord) -> list[str] | None:
             if lines:
                 lines[-1] += "  "
             lines.append(f"<{record.url}>")
-        elif lines and _URL_LINE.match(lines[-1]):
-            lines[-1] = "\\" + lines[-1]
+        # A last line that would read as "<url>" cannot be left: its "<" is escaped.
         return lines or None
     if value is None:
         return None
@@ -114,7 +117,7 @@ def _override_content(
         return [record.date.edtf] if record.date.edtf else [_NONE]
     value = getattr(record, field)
     if field == "funders":
-        expected: Any = parse_funders(record.credits) if record.credits else []
+        expected: Any = list(_funders(record.credits)) if record.credits else []
     else:
         expected = (
             getattr(citation, field) if citation else ([] if field == "translators" else None)
@@ -124,7 +127,7 @@ def _override_content(
     if value in (None, []):
         return [_NONE]
     if field in _DASH_LISTS:
-        return [f"- {item}" for item in value]
+        return [f"- {escape_markup(item)}" for item in value]
     return _paragraph_lines(value)
 
 
