@@ -97,11 +97,11 @@ def convert_one(
             message = "the output would overwrite the input itself"
             outcome.fail([Issue(message, rule="usage", source=job.input)], job.input)
             return outcome
-        sink = PlannedSink({1: (job.output, None)}, settings, job.written, folders)
+        sink = PlannedSink({1: (job.output, None)}, settings, job.written, folders=folders)
         return convert_input(job.input, job.input, settings, sink, stop)
     plan = {r.number: (r.output, r.conflict) for r in job.records}
     numbers = [r.number for r in job.records] or None  # none planned: read it all
-    sink = PlannedSink(plan, settings, job.written, folders)
+    sink = PlannedSink(plan, settings, job.written, folders=folders)
     return convert_input(job.input, job.input, settings, sink, stop, numbers, job.last)
 
 
