@@ -18,7 +18,7 @@ import stat
 import sys
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +50,7 @@ __all__ = [
     "safe_name",
     "same_file",
     "time_limit",
+    "url_warnings",
 ]
 
 
@@ -495,8 +496,9 @@ def convert_input(
                     outcome.fail(decoded.issues, name)
                     return outcome
                 losses = dropped(decoded.usable, decoded.issues, target)
+                notes = url_warnings(decoded.usable, decoded.locate, decoded.xpath_of)
                 text = None if losses and settings.strict else render(target, decoded.usable)
-            _put(sink, 1, text, losses, name, outcome)
+            _put(sink, 1, text, losses, name, outcome, notes)
         else:
             items = _items(
                 opened.codec, opened.data, opened.path, name, numbers, settings.max_bytes
@@ -570,8 +572,9 @@ def _convert_items(
             try:
                 with time_limit(timeout, "the record"):
                     losses = dropped(item.record, item.issues, target)
+                    notes = url_warnings(item.record)
                     text = None if losses and strict else render(target, item.record)
-                _put(sink, number, text, losses, where, outcome)
+                _put(sink, number, text, losses, where, outcome, notes)
             except OutputUsageError:
                 raise
             except ArchmetaError as exc:
@@ -600,16 +603,57 @@ def dropped(record: ArchivalRecord, read: list[Issue], target: Codec) -> list[Is
     return losses
 
 
+def url_warnings(
+    record: ArchivalRecord,
+    locate: Callable[[str], tuple[int, int] | None] | None = None,
+    xpath_of: Callable[[str], str | None] | None = None,
+) -> list[Issue]:
+    """A ``url-malformed`` warning when the record's URL is one that ``archmeta validate``
+    refuses (:func:`archmeta.urls.url_problem`, the default schemes): conversion runs no record
+    rules, but a ``javascript:`` URL is not passed on without a word. The URL is still written
+    as it is (the text layout escapes it rather than make a link of it); ``locate`` and
+    ``xpath_of`` place the warning where the reader found the URL, else at ``/url``."""
+    if record.url is None:
+        return []
+    from .urls import url_problem
+
+    problem = url_problem(record.url)
+    if problem is None:
+        return []
+    position = locate("/url") if locate else None
+    return [
+        Issue(
+            f"{problem}; it is converted as it is (archmeta validate refuses it)",
+            rule="url-malformed",
+            severity="warning",
+            line=position[0] if position else None,
+            column=position[1] if position else None,
+            pointer=None if position else "/url",
+            xpath=xpath_of("/url") if xpath_of else None,
+        )
+    ]
+
+
 def _put(
-    sink: Sink, number: int, text: Output | None, losses: list[Issue], where: str, outcome: Outcome
+    sink: Sink,
+    number: int,
+    text: Output | None,
+    losses: list[Issue],
+    where: str,
+    outcome: Outcome,
+    notes: Sequence[Issue] = (),
 ) -> None:
-    """Write one output, with what it lost; ``text`` None: refused (strict) for its losses."""
+    """Write one output, with what it lost and ``notes`` (warnings about what it holds, which
+    neither count as losses nor make ``--strict`` refuse it); ``text`` None: refused (strict)
+    for its losses."""
     if text is None:
-        outcome.fail([replace(i, severity="error") for i in losses], where)
+        outcome.fail([*(replace(i, severity="error") for i in losses), *notes], where)
         return
-    if sink.put(number, text, where, outcome) and losses:
+    if not sink.put(number, text, where, outcome):
+        return
+    if losses:
         outcome.lossy += 1
-        outcome.events.extend(i if i.source else replace(i, source=where) for i in losses)
+    outcome.events.extend(i if i.source else replace(i, source=where) for i in (*losses, *notes))
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

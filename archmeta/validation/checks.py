@@ -188,7 +188,8 @@ def url_problem(url: str, schemes: frozenset[str] | None = None) -> str | None:
     "error",
     "The URL is not a well-formed absolute URL: no scheme, a scheme the profile does not accept "
     "(by default http, https, doi, hdl, urn, ark, info, ftp: no javascript:), no host for "
-    "http/https/ftp, a bad port or host name, white space.",
+    "http/https/ftp, a bad port or host name, white space. archmeta convert reports it as a "
+    "warning (default schemes) and converts the URL as it is.",
     '{"title": "Cable", "url": "https:///document/118189"}',
 )
 def url_well_formed(r: ArchivalRecord, context: Context) -> Iterator[Finding]:

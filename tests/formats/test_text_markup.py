@@ -3,7 +3,8 @@
 Written records are rendered by two real Markdown renderers in the test extra's dependency
 closure: Python-Markdown (through mkdocs) and markdown-it-py in CommonMark mode (through
 import-linter's rich). The HTML may hold only what archmeta writes: paragraphs, the bold header
-and section headings, ``- `` lists, hard breaks and the one link of the record's URL.
+and section headings, ``- `` lists, hard breaks and the one link of the record's URL, only when it
+is an acceptable URL (:func:`archmeta.urls.url_problem`): a ``javascript:`` URL makes no link.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from archmeta.formats import json as json_format
 from archmeta.formats import text
 from archmeta.formats.text._markup import escape_markup, unescape_markup
 from archmeta.model import LINE_PATTERN, PARAGRAPH_PATTERN, ArchivalRecord
+from archmeta.urls import url_problem
 from tests.strategies import records
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "text"
@@ -76,7 +78,8 @@ def _check_html(record: ArchivalRecord, allowed: set[str]) -> None:
         assert not page.other, where
         assert {tag for tag, _ in page.tags} <= allowed, where
         links = [attrs for tag, attrs in page.tags if tag == "a"]
-        assert links == ([{"href": record.url}] if record.url else []), where
+        linked = record.url is not None and url_problem(record.url) is None
+        assert links == ([{"href": record.url}] if linked else []), where
         for tag, attrs in page.tags:
             assert tag == "a" or not attrs, where
 
@@ -139,6 +142,42 @@ def test_unescape_undoes_escape(value: str) -> None:
     assert unescape_markup(escape_markup(value)) == value
 
 
+# URLs the model accepts and url_problem refuses: written escaped, never as a link.
+_UNSAFE_URLS = [
+    "javascript:alert(1)",
+    "JavaScript:alert(document.cookie)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox(1)",
+    "javascript:[x](javascript:y)&lt;",
+    "https:///no-host",
+]
+
+
+@pytest.mark.parametrize("url", _UNSAFE_URLS)
+@pytest.mark.parametrize("citation", [None, '"Cable," 1962.'])
+def test_an_unacceptable_url_is_written_escaped_and_read_back(
+    url: str, citation: str | None
+) -> None:
+    record = ArchivalRecord(title="T", citation=citation, url=url)
+    written = text.dumps(record)
+    assert f"\n&lt;{escape_markup(url)}>\n" in written and f"<{url}>" not in written
+    assert text.loads(written) == record
+    assert text.dumps(text.loads(written)) == written
+    _check_html(record, WRITTEN)  # no link at all
+
+
+def test_an_acceptable_url_is_still_an_autolink() -> None:
+    url = "https://digitalarchive.wilsoncenter.org/document/118189"
+    assert f"\n<{url}>\n" in text.dumps(ArchivalRecord(title="T", url=url))
+
+
+@pytest.mark.parametrize("last", ["<javascript:alert(1)>", "&lt;x:y>", "<https://example.org/x>"])
+def test_a_citation_ending_like_a_url_line_stays_citation_text(last: str) -> None:
+    record = ArchivalRecord(title="T", citation=f"C.\n{last}")
+    read = text.loads(text.dumps(record))
+    assert read == record and read.url is None
+
+
 @st.composite
 def _hostile_records(draw: st.DrawFn) -> ArchivalRecord:
     language = st.builds(
@@ -150,7 +189,7 @@ def _hostile_records(draw: st.DrawFn) -> ArchivalRecord:
         {
             "title": draw(_LINES),
             "date": draw(st.none() | st.builds(dict, text=_LINES, edtf=st.none())),
-            "url": draw(st.none() | st.just("https://example.org/x")),
+            "url": draw(st.none() | st.sampled_from(["https://example.org/x", *_UNSAFE_URLS])),
             "citation": draw(st.none() | _PARAGRAPHS),
             "summary": draw(st.none() | _PARAGRAPHS),
             "identifier": draw(st.none() | _LINES),

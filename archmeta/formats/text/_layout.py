@@ -13,7 +13,6 @@ from ._markup import unescape_markup
 
 _BOLD = re.compile(r"^\*\*(?P<inner>.+)\*\*\s*$")
 _HEADER = re.compile(r"^\*\*(?P<name>[A-Za-z][A-Za-z ()/-]*?):\*\*\s*$")
-_URL_LINE = re.compile(r"^<(?P<url>[^<>\s]+)>$")
 _LANGUAGE_CODE = re.compile(r"^(?P<name>.+?) \((?P<code>\?|[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\)$")
 # C0 controls other than TAB and LF cannot be held by any field (nor by XML).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -27,7 +27,6 @@ from ._layout import (
     _LINE_SECTIONS,
     _LIST_FIELDS,
     _NONE,
-    _URL_LINE,
     TEXT_SECTIONS,
     _clean,
     _content,
@@ -38,7 +37,7 @@ from ._layout import (
     _Paragraph,
     _unescape,
 )
-from ._markup import unescape_markup
+from ._markup import unescape_markup, url_of_line
 from ._refused import NO_TITLE as _NO_TITLE
 
 # Languages on one line are separated by "," or ";", but not by the ";" that ends an escape.
@@ -371,9 +370,9 @@ class _Reader:
 
     def _citation(self, par: _Paragraph) -> str | None:
         lines = [line.rstrip() for line in par.lines]
-        m = _URL_LINE.match(lines[-1].strip())
-        if m:
-            self.fields["url"] = m.group("url")
+        url = url_of_line(lines[-1].strip())
+        if url is not None:
+            self.fields["url"] = url
             self.lines_of["url"] = par.line + len(lines) - 1
             lines = lines[:-1]
         if not lines:

@@ -20,7 +20,7 @@ from ._layout import (
     _funders,
     _is_known_header,
 )
-from ._markup import escape_markup
+from ._markup import escape_markup, url_line, url_of_line
 
 
 def _bold_line(value: str) -> str:
@@ -93,8 +93,11 @@ def _section_content(field: str, record: ArchivalRecord) -> list[str] | None:
         if record.url:
             if lines:
                 lines[-1] += "  "
-            lines.append(f"<{record.url}>")
-        # A last line that would read as "<url>" cannot be left: its "<" is escaped.
+            lines.append(url_line(record.url))
+        elif lines and url_of_line(lines[-1].strip()) is not None:
+            # A last line the reader would take for the URL: its "<" is escaped already, so
+            # it reads as an escaped URL ("&lt;x:y>"); a backslash makes it text.
+            lines[-1] = "\\" + lines[-1]
         return lines or None
     if value is None:
         return None
