@@ -155,7 +155,7 @@ def _is_omission(inner: str) -> bool:
 def classify_mark(inner: str) -> Segment:
     """The segment for one bracketed mark, given the text between the brackets."""
     mark = f"[{inner}]"
-    if _is_omission(inner):
+    if ("." in inner or "…" in inner) and _is_omission(inner):  # cheap test first
         return Omission(mark)
     if _ILLEGIBLE.fullmatch(inner):
         return Illegible(mark)
@@ -194,17 +194,9 @@ def parse_inline(paragraph: str) -> tuple[Segment, ...]:
         pos = m.end()
     if pos < len(paragraph):
         segments.append(Text(paragraph[pos:]))
-    return tuple(_merge_text(segments))
-
-
-def _merge_text(segments: list[Segment]) -> list[Segment]:
-    merged: list[Segment] = []
-    for segment in segments:
-        if isinstance(segment, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + segment.text)
-        else:
-            merged.append(segment)
-    return merged
+    # No two Texts are ever adjacent: a bracket that is not a mark leaves ``pos`` where it was,
+    # so it stays inside the next Text, and a Text is only appended before a mark or at the end.
+    return tuple(segments)
 
 
 def render(segments: Iterable[Segment]) -> str:
