@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 __all__ = [
@@ -168,7 +167,6 @@ def classify_mark(inner: str) -> Segment:
     return Supplied(inner)
 
 
-@lru_cache(maxsize=1024)
 def parse_inline(paragraph: str) -> tuple[Segment, ...]:
     """Split a paragraph into text and editorial-mark segments (``render`` inverts it).
 
