@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 __all__ = [
@@ -155,7 +154,7 @@ def _is_omission(inner: str) -> bool:
 def classify_mark(inner: str) -> Segment:
     """The segment for one bracketed mark, given the text between the brackets."""
     mark = f"[{inner}]"
-    if _is_omission(inner):
+    if ("." in inner or "…" in inner) and _is_omission(inner):  # cheap test first
         return Omission(mark)
     if _ILLEGIBLE.fullmatch(inner):
         return Illegible(mark)
@@ -168,7 +167,6 @@ def classify_mark(inner: str) -> Segment:
     return Supplied(inner)
 
 
-@lru_cache(maxsize=1024)
 def parse_inline(paragraph: str) -> tuple[Segment, ...]:
     """Split a paragraph into text and editorial-mark segments (``render`` inverts it).
 
@@ -194,17 +192,9 @@ def parse_inline(paragraph: str) -> tuple[Segment, ...]:
         pos = m.end()
     if pos < len(paragraph):
         segments.append(Text(paragraph[pos:]))
-    return tuple(_merge_text(segments))
-
-
-def _merge_text(segments: list[Segment]) -> list[Segment]:
-    merged: list[Segment] = []
-    for segment in segments:
-        if isinstance(segment, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + segment.text)
-        else:
-            merged.append(segment)
-    return merged
+    # No two Texts are ever adjacent: a bracket that is not a mark leaves ``pos`` where it was,
+    # so it stays inside the next Text, and a Text is only appended before a mark or at the end.
+    return tuple(segments)
 
 
 def render(segments: Iterable[Segment]) -> str:

@@ -165,3 +165,20 @@ def test_oai_dc_date_is_normalised_first_and_the_date_as_written_kept_beside_it(
     assert dc.loads(dc.dumps(ranged)) == ranged
     plain = ArchivalRecord(title="Cable", date=ArchivalDate.from_text("1962"))
     assert dc.dumps(plain).count("<dc:date>") == 1
+
+
+@pytest.mark.parametrize("flavour", ["oai_dc", "dcterms"])
+def test_each_element_tree_is_its_own(flavour: str) -> None:
+    # The writer copies one empty container per flavour: a tree handed out and then changed
+    # (as the OAI-PMH writer appends it elsewhere) must not show up in the next document.
+    from archmeta.formats import text
+
+    record = text.load(EXAMPLES / "wilson-118189.txt")
+    before = dc.dumps(record, flavour)
+    first = dc.to_element(record, flavour)
+    first.set("changed", "yes")
+    etree.SubElement(first, "extra")
+    second = dc.to_element(record, flavour)
+    assert first is not second
+    assert second.get("changed") is None and second.find("extra") is None
+    assert dc.dumps(record, flavour) == before

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from ...dates import is_valid_edtf  # loaded with the model anyway
 from ...errors import UsageError
 from ...mapping import MAPPING, DcCell
 from ...model import EDTF_PATTERN, ArchivalRecord, Language
@@ -75,8 +76,6 @@ def is_w3cdtf(value: str) -> bool:
 
 def is_edtf(value: str) -> bool:
     """Whether ``value`` is an EDTF value the model holds (W3CDTF dates are among them)."""
-    from ...dates import is_valid_edtf
-
     return _EDTF.fullmatch(value) is not None and is_valid_edtf(value)
 
 

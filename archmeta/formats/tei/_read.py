@@ -9,7 +9,7 @@ import pydantic
 
 from ...dates import is_valid_edtf, normalize_date
 from ...errors import Issue, ParseError, ValidationError
-from ...model import ArchivalDate, ArchivalRecord, Language
+from ...model import ArchivalRecord
 from ...xmlsafe import parse_xml
 from .._io import PathOrFile, read_bytes, source_name
 from ._common import (
@@ -86,7 +86,8 @@ class _Reader(_TextReader):
         fields["body"] = self.body(fields)
         self.report_unused(header[0])
         self.report_inline()
-        # Validated once, strictly: every value is already a str, a list or a model.
+        # Validated once, strictly: every value is already a str, a list or the fields of a
+        # model (the date, the languages: building them as models first validated them twice).
         return ArchivalRecord.model_validate(
             {k: v for k, v in fields.items() if v is not None and v != []}, strict=True
         )
@@ -256,7 +257,11 @@ class _Reader(_TextReader):
                 self.used.add(child)
         return ", ".join(parts) or None
 
-    def languages(self, path: str, context: Any = None, attr: str = "mainLang") -> list[Language]:
+    def languages(
+        self, path: str, context: Any = None, attr: str = "mainLang"
+    ) -> list[dict[str, str | None]]:
+        """The languages ``path`` names, as the fields of ``Language``s (validated with the
+        record, once)."""
         result = []
         for node in self.take(path, context):
             code = node.get(attr) or node.get("ident") or None
@@ -267,7 +272,7 @@ class _Reader(_TextReader):
                 if code is None:
                     continue
                 name = code
-            result.append(Language(name=name, code=code))
+            result.append({"name": name, "code": code})
         return result
 
     def profile(self, fields: dict[str, Any]) -> None:
@@ -296,7 +301,7 @@ class _Reader(_TextReader):
         fields["places"] = places
         fields["date"] = self.date()
 
-    def date(self) -> ArchivalDate | None:
+    def date(self) -> dict[str, str | None] | None:
         for path in _DATE_PATHS:
             nodes = self.find(path)
             if nodes:
@@ -305,7 +310,9 @@ class _Reader(_TextReader):
                 return self.date_of(nodes[0])
         return None
 
-    def date_of(self, node: Any) -> ArchivalDate | None:
+    def date_of(self, node: Any) -> dict[str, str | None] | None:
+        """The date ``node`` holds, as the fields of an ``ArchivalDate`` (validated with the
+        record, once)."""
         text = self.line(node)
         attrs = {k: (node.get(k) or "").strip() for k in node.attrib}
         custom = attrs.get("when-custom")
@@ -330,7 +337,7 @@ class _Reader(_TextReader):
             text = edtf
         if edtf is None and not self.own:
             edtf = normalize_date(text)
-        return ArchivalDate(text=text, edtf=edtf)
+        return {"text": text, "edtf": edtf}
 
     # ----------------------------------------------------------------- body
 
