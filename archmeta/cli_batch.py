@@ -163,12 +163,15 @@ def _run_planned(
 
 def _pool_likely(inputs: tuple[str, ...], jobs: int | None, workers: int) -> bool:
     """Whether the batch will most likely run in a pool (asked before planning, which would
-    tell): always with ``--jobs N``; by default, when a folder or many files are given (a few
-    files are converted in this process, see :func:`archmeta.batch.default_workers`)."""
+    tell): by default when a folder or many files are given (a few files are converted in this
+    process, see :func:`archmeta.batch.default_workers`); with ``--jobs N`` unless the one
+    input is a small file (a large one may be a container, split between the workers)."""
     import os
 
     from .batch.run import POOL_MIN_RECORDS
 
-    if jobs is not None:
-        return True
-    return len(inputs) >= POOL_MIN_RECORDS * workers or any(os.path.isdir(i) for i in inputs)
+    if jobs is None:
+        return len(inputs) >= POOL_MIN_RECORDS * workers or any(map(os.path.isdir, inputs))
+    if len(inputs) == 1 and os.path.isfile(inputs[0]):
+        return os.path.getsize(inputs[0]) >= 1 << 20
+    return True

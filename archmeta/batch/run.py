@@ -189,11 +189,13 @@ def convert_chunk(
     return plain, outcomes
 
 
-#: Records per worker below which a batch run without ``--jobs`` stays in this process: a pool
-#: costs a fixed ~0.3-0.5 s (its server importing the model, each worker's start, the results
-#: crossing pipes), which a second worker repays only by taking half of enough records (text ->
-#: oai_dc costs about 1 ms a record; heavier formats repay it sooner, which this count ignores).
-POOL_MIN_RECORDS = 250
+#: Records per worker below which a batch run without ``--jobs`` stays in this process. A pool
+#: costs about 0.2 s of processor time more than converting here (its server's and the
+#: resource tracker's interpreters, each worker's start and first record, the results crossing
+#: pipes), most of it beside the planning when a core is free, but all of it on a busy machine;
+#: 100 text -> oai_dc records per worker are about 0.08 s of work each (heavier formats repay a
+#: pool sooner, which a count of records ignores).
+POOL_MIN_RECORDS = 100
 
 
 def default_workers(records: int, cores: int | None = None) -> int:
