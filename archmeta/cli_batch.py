@@ -82,7 +82,7 @@ def _run_planned(
     if adjust is not None:
         todo = adjust(todo)
     if jobs is None and client is None:
-        workers = default_workers(todo.records, workers)
+        workers = default_workers(todo.records, workers)  # as run() would choose
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -220,14 +220,15 @@ def run(
     progress: Callable[[int], None] | None = None,
     report: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
-    """Convert every job with ``workers`` processes (default: the number of cores).
+    """Convert every job with ``workers`` processes (default: :func:`default_workers`, one per
+    core, or none for a small batch: this process converts it).
 
     ``progress`` is called with the number of records just finished, ``report`` with each
     outcome worth reporting (a failure, a skip, several records). SIGINT and SIGTERM are
     handled while this runs: the batch stops after the files being written and
     ``interrupted`` is set in the result.
     """
-    workers = workers or available_cores()
+    workers = workers or default_workers(sum(job.weight for job in jobs))
     result = BatchResult()
     started = time.perf_counter()
     stop = StopSignal(insist=True)

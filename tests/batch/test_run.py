@@ -51,3 +51,22 @@ def test_workers_import_the_codecs_their_server_was_not_started_with(tmp_path: P
     result = batch.run(todo, settings, workers=2)
     assert (result.converted, result.failed, result.skipped) == (6, 0, 0)
     assert len(list((tmp_path / "out").iterdir())) == 6
+
+
+def test_a_small_batch_with_the_default_workers_starts_no_pool(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    import importlib
+
+    running = importlib.import_module("archmeta.batch.run")  # the package's run is the function
+    def no_pool(*args: Any) -> None:
+        raise AssertionError("a pool was started for a small batch")
+
+    monkeypatch.setattr(running, "_run_pool", no_pool)
+    (tmp_path / "in").mkdir()
+    seed = (EXAMPLES / "wilson-118189.txt").read_bytes()
+    for n in range(3):
+        (tmp_path / "in" / f"r{n}.txt").write_bytes(seed)
+    todo = batch.plan((str(tmp_path / "in"),), "json", str(tmp_path / "out"))
+    result = batch.run(todo, batch.Settings(to_format="json"))
+    assert (result.converted, result.failed, result.skipped) == (3, 0, 0)
