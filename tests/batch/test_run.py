@@ -59,6 +59,7 @@ def test_a_small_batch_with_the_default_workers_starts_no_pool(
     import importlib
 
     running = importlib.import_module("archmeta.batch.run")  # the package's run is the function
+
     def no_pool(*args: Any) -> None:
         raise AssertionError("a pool was started for a small batch")
 
