@@ -69,8 +69,9 @@ def _run_planned(
     workers = jobs or available_cores()
     if client is None and workers > 1 and _pool_likely(inputs, jobs, workers):
         # The workers' server starts now, in a process of its own, and is ready when the
-        # planning below ends (this module is run again in each worker: imported there once).
-        start_workers(settings, also=[__name__.rpartition(".")[0] + ".cli"])
+        # planning below ends. multiprocessing runs the main module (the command line's) again
+        # in each worker: imported in the server, it costs them little.
+        start_workers(settings, also=["archmeta.cli"])
     todo = plan(
         inputs,
         settings.to_format,

@@ -152,6 +152,7 @@ def _worker_init(shared: Any, parent: int, codecs: Sequence[str] = ()) -> None:
     """In each worker: stop between inputs (never in the middle of one) when asked, end when
     the parent process is gone, and import the batch's codecs that the process server did not
     (it may have been started before planning found them: see :func:`start_workers`)."""
+    import contextlib
     import importlib
 
     global _worker_stop
@@ -162,7 +163,9 @@ def _worker_init(shared: Any, parent: int, codecs: Sequence[str] = ()) -> None:
     signal.signal(signal.SIGTERM, _worker_stop.request)
     _watch_parent(parent)
     for module in codecs:
-        importlib.import_module(module)
+        # A codec that cannot be imported is reported for each input by the conversion.
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
 
 
 def convert_chunk(
