@@ -70,8 +70,9 @@ def _run_planned(
     if client is None and workers > 1 and _pool_likely(inputs, jobs, workers):
         # The workers' server starts now, in a process of its own, and is ready when the
         # planning below ends. multiprocessing runs the main module (the command line's) again
-        # in each worker: imported in the server, it costs them little.
-        start_workers(settings, also=["archmeta.cli"])
+        # in each worker: click, which it imports, is imported once, in the server. (Not the
+        # module itself: runpy warns when the module it runs was imported before.)
+        start_workers(settings, also=["click"])
     todo = plan(
         inputs,
         settings.to_format,
