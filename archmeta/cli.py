@@ -150,7 +150,8 @@ def main() -> None:
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Parallel worker processes for --out (default: the number of cores).",
+    help="Parallel worker processes for --out (default: one per core; none, converting in "
+    "this process, for fewer than 100 records a core).",
 )
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress bar and no skip notes; the summary stays."

@@ -63,10 +63,16 @@ def _run_planned(
     """Plan the batch, run it here (or on the Dask cluster of ``client``), print the summary."""
     import signal
 
-    from .batch import available_cores, plan, run
+    from .batch import available_cores, default_workers, plan, run, start_workers
     from .conversion import EXISTS, Skip
 
     workers = jobs or available_cores()
+    if client is None and workers > 1 and _pool_likely(inputs, jobs, workers):
+        # The workers' server starts now, in a process of its own, and is ready when the
+        # planning below ends. multiprocessing runs the main module (the command line's) again
+        # in each worker: click, which it imports, is imported once, in the server. (Not the
+        # module itself: runpy warns when the module it runs was imported before.)
+        start_workers(settings, also=["click"])
     todo = plan(
         inputs,
         settings.to_format,
@@ -77,6 +83,8 @@ def _run_planned(
     )
     if adjust is not None:
         todo = adjust(todo)
+    if jobs is None and client is None:
+        workers = default_workers(todo.records, workers)  # as run() would choose
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -153,3 +161,19 @@ def _run_planned(
     if result.interrupted:
         sys.exit(128 + (result.signal or signal.SIGINT))
     sys.exit(1 if result.failed else 0)
+
+
+def _pool_likely(inputs: tuple[str, ...], jobs: int | None, workers: int) -> bool:
+    """Whether the batch will most likely run in a pool (asked before planning, which would
+    tell): by default when a folder or many files are given (a few files are converted in this
+    process, see :func:`archmeta.batch.default_workers`); with ``--jobs N`` unless the one
+    input is a small file (a large one may be a container, split between the workers)."""
+    import os
+
+    from .batch.run import POOL_MIN_RECORDS
+
+    if jobs is None:
+        return len(inputs) >= POOL_MIN_RECORDS * workers or any(map(os.path.isdir, inputs))
+    if len(inputs) == 1 and os.path.isfile(inputs[0]):
+        return os.path.getsize(inputs[0]) >= 1 << 20
+    return True

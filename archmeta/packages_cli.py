@@ -40,7 +40,8 @@ _COMMON = [
         "--jobs",
         type=click.IntRange(min=1),
         metavar="N",
-        help="Parallel worker processes (default: the number of cores).",
+        help="Parallel worker processes (default: one per core; none for fewer than 100 "
+        "records a core).",
     ),
     click.option("-q", "--quiet", is_flag=True, help="No progress bar and no skip notes."),
     click.option("--max-size", metavar="SIZE", help="Refuse inputs larger than SIZE (64M)."),

@@ -21,7 +21,15 @@ from __future__ import annotations
 from ..conversion import Outcome, Settings, Skip, safe_name
 from .planning import NOT_RECORDS, Job, known_extensions, plan, walk
 from .results import BatchResult
-from .run import StopSignal, available_cores, convert_chunk, convert_one, run
+from .run import (
+    StopSignal,
+    available_cores,
+    convert_chunk,
+    convert_one,
+    default_workers,
+    run,
+    start_workers,
+)
 
 __all__ = [
     "NOT_RECORDS",
@@ -34,9 +42,11 @@ __all__ = [
     "available_cores",
     "convert_chunk",
     "convert_one",
+    "default_workers",
     "known_extensions",
     "plan",
     "run",
     "safe_name",
+    "start_workers",
     "walk",
 ]

@@ -24,6 +24,7 @@ __all__ = [
     "Tally",
     "chunk_size",
     "chunks",
+    "finer_tail",
     "mark_written",
     "not_done",
     "remove_stale_parts",
@@ -158,6 +159,17 @@ def chunks(jobs: Sequence[Job], size: int, spread: int = 1) -> Iterator[Sequence
         for first in range(0, len(cut), part):
             if first + index < min(first + part, len(cut)):
                 yield cut[first + index]
+
+
+def finer_tail(cut: Sequence[Sequence[Job]], workers: int) -> list[Sequence[Job]]:
+    """``cut`` (chunks in the order they are handed out), with the last ``2 * workers`` chunks
+    each cut into quarters: the workers then end within a small piece of one another, instead
+    of one converting a whole last chunk while the others wait for it."""
+    head, tail = list(cut[: -2 * workers]), cut[-2 * workers :]
+    for chunk in tail:
+        step = max(1, -(-len(chunk) // 4))
+        head.extend(chunk[start : start + step] for start in range(0, len(chunk), step))
+    return head
 
 
 def remove_stale_parts(jobs: Sequence[Job]) -> None:

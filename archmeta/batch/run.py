@@ -18,20 +18,30 @@ from types import FrameType
 from typing import Any
 
 from ..conversion import Outcome, PlannedSink, Settings, convert_input, same_file
-from ..errors import Issue
+from ..errors import ArchmetaError, Issue
 from .planning import Job
 from .results import (
     BatchResult,
     Tally,
     chunk_size,
     chunks,
+    finer_tail,
     mark_written,
     not_done,
     remove_stale_parts,
     worker_died,
 )
 
-__all__ = ["BatchResult", "StopSignal", "available_cores", "convert_chunk", "convert_one", "run"]
+__all__ = [
+    "BatchResult",
+    "StopSignal",
+    "available_cores",
+    "convert_chunk",
+    "convert_one",
+    "default_workers",
+    "run",
+    "start_workers",
+]
 
 
 class StopSignal:
@@ -138,9 +148,13 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="archmeta-parent-watch", daemon=True).start()
 
 
-def _worker_init(shared: Any, parent: int) -> None:
-    """In each worker: stop between inputs (never in the middle of one) when asked, and end
-    when the parent process is gone."""
+def _worker_init(shared: Any, parent: int, codecs: Sequence[str] = ()) -> None:
+    """In each worker: stop between inputs (never in the middle of one) when asked, end when
+    the parent process is gone, and import the batch's codecs that the process server did not
+    (it may have been started before planning found them: see :func:`start_workers`)."""
+    import contextlib
+    import importlib
+
     global _worker_stop
     # A worker listens to the shared event but does not set it: the pool sends SIGTERM to the
     # other workers when one dies, and that must not stop the whole batch.
@@ -148,6 +162,10 @@ def _worker_init(shared: Any, parent: int) -> None:
     signal.signal(signal.SIGINT, _worker_stop.request)
     signal.signal(signal.SIGTERM, _worker_stop.request)
     _watch_parent(parent)
+    for module in codecs:
+        # A codec that cannot be imported is reported for each input by the conversion.
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
 
 
 def convert_chunk(
@@ -174,6 +192,23 @@ def convert_chunk(
     return plain, outcomes
 
 
+#: Records per worker below which a batch run without ``--jobs`` stays in this process. A pool
+#: costs about 0.2 s of processor time more than converting here (its server's and the
+#: resource tracker's interpreters, each worker's start and first record, the results crossing
+#: pipes), most of it beside the planning when a core is free, but all of it on a busy machine;
+#: 100 text -> oai_dc records per worker are about 0.08 s of work each (heavier formats repay a
+#: pool sooner, which a count of records ignores).
+POOL_MIN_RECORDS = 100
+
+
+def default_workers(records: int, cores: int | None = None) -> int:
+    """The workers for a batch of ``records`` when none were asked for: one per core (of
+    ``cores``, default :func:`available_cores`), or 1 (no pool: this process converts) when
+    the batch has fewer than :data:`POOL_MIN_RECORDS` records per worker."""
+    cores = cores or available_cores()
+    return cores if records >= POOL_MIN_RECORDS * cores else 1
+
+
 def available_cores() -> int:
     """The cores this process may run on (its CPU affinity), else the machine's count."""
     if hasattr(os, "sched_getaffinity"):
@@ -188,14 +223,15 @@ def run(
     progress: Callable[[int], None] | None = None,
     report: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
-    """Convert every job with ``workers`` processes (default: the number of cores).
+    """Convert every job with ``workers`` processes (default: :func:`default_workers`, one per
+    core, or none for a small batch: this process converts it).
 
     ``progress`` is called with the number of records just finished, ``report`` with each
     outcome worth reporting (a failure, a skip, several records). SIGINT and SIGTERM are
     handled while this runs: the batch stops after the files being written and
     ``interrupted`` is set in the result.
     """
-    workers = workers or available_cores()
+    workers = workers or default_workers(sum(job.weight for job in jobs))
     result = BatchResult()
     started = time.perf_counter()
     stop = StopSignal(insist=True)
@@ -235,7 +271,7 @@ def _codec_modules(chunks: Iterable[Sequence[Job]], settings: Settings) -> list[
     return sorted({registry.module_of(name) for name in names})
 
 
-def _pool_context(codecs: Sequence[str] = ()) -> Any:
+def _pool_context(codecs: Sequence[str] = (), also: Sequence[str] = ()) -> Any:
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
@@ -244,10 +280,34 @@ def _pool_context(codecs: Sequence[str] = ()) -> Any:
         # The server imports these once; each worker forked from it starts with them loaded.
         # The codecs' modules bring the model (pydantic builds its validators at import, the
         # largest part of a process's fixed cost): without them every worker pays it again.
-        # Only the batch's own codecs: the server's start-up delays every worker's.
+        # Only the batch's own codecs: the server's start-up delays every worker's. (Once the
+        # server runs, a new list changes nothing: the workers import what it lacks.)
         common = ["archmeta.batch.run", "archmeta.sources", "archmeta.model", "archmeta.languages"]
-        context.set_forkserver_preload([*common, *codecs])
+        context.set_forkserver_preload([*common, *codecs, *also])
     return context
+
+
+def start_workers(settings: Settings, also: Sequence[str] = ()) -> None:
+    """Start the worker processes' server now, with the model and the codecs of the settings'
+    formats imported (``also``: more modules, the caller's main module say, which
+    multiprocessing runs again in every worker), so that it is ready when the batch is planned.
+
+    It starts in a process of its own and imports there (about 0.3 s of a core), beside the
+    planning in this one, instead of after it with this process waiting. A no-op where the
+    platform has no fork server; harmless if no pool follows (the server ends with this
+    process)."""
+    import multiprocessing.forkserver
+
+    from ..formats import registry
+
+    names = [n for n in (settings.to_format, settings.from_format) if n]
+    try:
+        codecs = sorted({registry.module_of(name) for name in names})
+    except ArchmetaError:  # an unknown format: planning says so
+        return
+    context = _pool_context(codecs, also)
+    if context.get_start_method() == "forkserver":
+        multiprocessing.forkserver.ensure_running()
 
 
 #: Seconds the workers get to finish the record in hand after a stop request, before they are
@@ -266,7 +326,8 @@ def _run_pool(
     job at a time, in a fresh pool, and a job whose worker dies again fails (``worker-died``)."""
     size = chunk_size(len(jobs), workers)
     existed = {path for job in jobs for path in job.outputs if os.path.lexists(path)}
-    lost = _pool_pass(list(chunks(jobs, size, spread=workers)), settings, workers, collect, stop)
+    cut = finer_tail(list(chunks(jobs, size, spread=workers)), workers)
+    lost = _pool_pass(cut, settings, workers, collect, stop)
     if lost and not stop():
         # What the dead worker wrote before it died is complete (atomic writes): the retry
         # counts it instead of skipping it as an existing file.
@@ -291,7 +352,8 @@ def _pool_pass(
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    context = _pool_context(_codec_modules(chunks, settings))
+    codecs = _codec_modules(chunks, settings)
+    context = _pool_context(codecs)
     shared = context.Event()
     stop.shared = shared
     if stop():
@@ -302,7 +364,7 @@ def _pool_pass(
         min(workers, len(chunks)) or 1,
         mp_context=context,
         initializer=_worker_init,
-        initargs=(shared, os.getpid()),
+        initargs=(shared, os.getpid(), codecs),
     )
     running: dict[Any, Sequence[Job]] = {}
     stopped_at: float | None = None
