@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -204,15 +204,13 @@ def iter_records(
         source_name = name_of(source)
     chunk_size = _CHUNK if not max_bytes else max(4096, min(_CHUNK, max_bytes // 16))
     with binary_source(source) as handle:
-        # A pull parser fed chunk by chunk (iterparse reads the same way), so that the bytes
-        # of the record being parsed are known between chunks, even inside a record.
-        parser = etree.XMLPullParser(
-            events=("start", "end"), tag=(_RECORD, _ERROR, _REQUEST), **_iterparse_options()
-        )
         stream = _Stream(source_name, numbers, headers_only, max_bytes)
+        parser = _pull_parser()
         root = None
+        pending = b""  # what was read after a record passed over at the byte level
         while True:
-            data = handle.read(chunk_size)
+            data = pending or handle.read(chunk_size)
+            pending = b""
             error = None
             try:
                 if data:
@@ -223,22 +221,47 @@ def iter_records(
                 error = exc  # raised once the records completed before it are yielded
             yield from stream.events(parser.read_events(), len(data))
             if error is not None:
-                from ..xmlsafe import xml_syntax_error
-
-                raise xml_syntax_error(error, source_name) from None
+                # A text node over libxml2's limit: that record is reported, and a new parser
+                # reads on after its end (see _resume).
+                resumed = stream.resume(error, data, handle.read)
+                if resumed is None:
+                    raise stream.syntax_error(error) from None
+                item, head, pending = resumed
+                if item is not None:
+                    yield item
+                parser = _pull_parser()
+                parser.feed(head)
+                list(parser.read_events())  # the ancestors' start tags, already seen
+                continue
+            stream.fed(data)
             if not data:
                 break
         if not stream.checked and root is not None:
             _check_dtd(root, source_name)
 
 
+def _pull_parser() -> etree.XMLPullParser:
+    """A pull parser fed chunk by chunk (iterparse reads the same way), so that the bytes of
+    the record being parsed are known between chunks, even inside a record. It reports every
+    element: the elements of a record are counted as they are parsed."""
+    from lxml import etree
+
+    return etree.XMLPullParser(events=("start", "end"), **_iterparse_options())
+
+
+#: The most elements one record of a streamed response may hold (as many as a TEI document:
+#: a Dublin Core record holds a few dozen). lxml takes about 150 bytes for each element, so a
+#: record of short elements costs about 11 times its size: this cap keeps a record within a
+#: few dozen MB whatever its size limit.
+MAX_RECORD_ELEMENTS = 200_000
+
 #: Bytes read at a time from a response (the precision of the per-record size limit).
 _CHUNK = 64 * 1024
 
 
 class _Stream:
-    """The state of one response being streamed: where the open record began, how deep the
-    parser is in record elements, and the response's base URL."""
+    """The state of one response being streamed: where the open record began, how many
+    elements of it are open and have been parsed, and the response's base URL."""
 
     def __init__(
         self,
@@ -252,14 +275,23 @@ class _Stream:
         self.headers_only = headers_only
         self.max_bytes = max_bytes
         self.checked = False
-        self.depth = 0
         self.number = 0
         self.base_url: str | None = None
         self.read = 0  # bytes fed to the parser
+        self.newlines = 0  # in the bytes of the response before the chunk being parsed
+        self.line_offset = 0  # what to add to a line of the parser (one started after a record)
+        self.tail = b""  # the last bytes fed, where a byte-level scan may have to begin
         self.open: etree._Element | None = None  # the record being parsed
+        self.inner = 0  # its elements still open, itself included
+        self.elements = 0  # its elements parsed so far
         self.began = 0  # bytes fed before the chunk in which the open record began
         self.oversize = False
         self.skipped = False  # whether the open record is passed over (not built)
+
+    def fed(self, data: bytes) -> None:
+        """Count the lines of a chunk the parser has read without error."""
+        self.newlines += data.count(b"\n")
+        self.tail = (self.tail + data)[-_RESUME_BACK:]
 
     def events(self, events: Iterable[tuple[str, Any]], fed: int) -> Iterator[CollectionItem]:
         """The items completed by the events of one chunk of ``fed`` bytes."""
@@ -269,31 +301,40 @@ class _Stream:
             if not self.checked:
                 _check_dtd(element, self.source)
                 self.checked = True
-            if event == "start":
-                self.depth += 1
-                if self.depth == 1 and element.tag == _RECORD:
+            if self.open is not None:  # an element of the record (or the record's end)
+                if event == "start":
+                    self.inner += 1
+                    self.elements += 1
+                    continue
+                self.inner -= 1
+                if not self.inner:
+                    item = self._record(element)
+                    if item is not None:
+                        yield item
+            elif event == "start":
+                if element.tag == _RECORD:
                     self.open, self.began, self.oversize = element, before, False
+                    self.inner = self.elements = 1
                     # A record that is not built (headers only, another part's) is pruned
                     # as it is read, whatever its size.
                     self.skipped = self.headers_only or not (
                         self.numbers is None or self.number + 1 in self.numbers
                     )
-                continue
-            self.depth -= 1
-            if element.tag == _REQUEST:
+            elif element.tag == _REQUEST:
                 self.base_url = (element.text or "").strip() or None
             elif element.tag == _ERROR:
                 self._error(element)
-            elif not self.depth:  # a record nested in a record (not OAI-PMH) is left in it
-                item = self._record(element)
-                if item is not None:
-                    yield item
         if self.open is None:
             return
-        if self.max_bytes and self.read - self.began > self.max_bytes:
+        if self._too_large():
             self.oversize = True
         if self.oversize or self.skipped:
             _prune(self.open)
+
+    def _too_large(self) -> bool:
+        return self.elements > MAX_RECORD_ELEMENTS or bool(
+            self.max_bytes and self.read - self.began > self.max_bytes
+        )
 
     def _error(self, element: etree._Element) -> None:
         code = element.get("code", "")
@@ -301,33 +342,27 @@ class _Stream:
             raise ParseError(
                 f"the OAI-PMH response is an error: {code}: {(element.text or '').strip()}",
                 source=self.source,
-                line=element.sourceline,
+                line=(element.sourceline or 1) + self.line_offset,
                 column=1,
                 rule="oai-error",
             )
 
-    def _record(self, element: etree._Element) -> CollectionItem | None:
+    def _record(
+        self, element: etree._Element, text_holder: etree._Element | None = None
+    ) -> CollectionItem | None:
         self.number += 1
         self.open = None
         item = None
         if self.numbers is None or self.number in self.numbers:
-            oversize = self.oversize or bool(
-                self.max_bytes and self.read - self.began > self.max_bytes
-            )
+            oversize = self.oversize or self._too_large() or text_holder is not None
             item = _item(element, self.source, build=not (self.headers_only or oversize))
             item.number = self.number
             if oversize and not self.headers_only and not item.deleted:
-                item.issues.append(
-                    Issue(
-                        f"the record is larger than the size limit of {self.max_bytes:,} "
-                        "bytes, which applies to each record (--max-size); it is skipped",
-                        "record-too-large",
-                        line=item.line,
-                        source=self.source,
-                    )
-                )
+                item.issues.append(self._too_large_issue(item, text_holder))
             elif item.record is not None:
                 _add_provenance(item, self.base_url, self.source)
+            if self.line_offset:
+                _shift_lines(item, self.line_offset)
         # Free what has been read: the record and every sibling before it.
         element.clear(keep_tail=False)
         parent = element.getparent()
@@ -335,6 +370,103 @@ class _Stream:
             while element.getprevious() is not None:
                 del parent[0]
         return item
+
+    def _too_large_issue(
+        self, item: CollectionItem, text_holder: etree._Element | None
+    ) -> Issue:
+        line = item.line
+        if text_holder is not None:
+            from ._resume import TEXT_NODE_LIMIT
+
+            name = _qname(text_holder)
+            line = text_holder.sourceline or line
+            why = (
+                f"the record's element {name} holds a text of more than {TEXT_NODE_LIMIT:,} "
+                "bytes, the most the XML parser reads in one piece"
+            )
+        elif self.elements > MAX_RECORD_ELEMENTS:
+            why = (
+                f"the record holds more than {MAX_RECORD_ELEMENTS:,} elements, the most a "
+                "record of a streamed response may hold"
+            )
+        else:
+            why = (
+                f"the record is larger than the size limit of {self.max_bytes:,} bytes, which "
+                "applies to each record (--max-size)"
+            )
+        return Issue(
+            f"{why}; it is skipped",
+            "record-too-large",
+            line=line,
+            source=self.source,
+        )
+
+    def resume(
+        self, error: Exception, data: bytes, read: Callable[[int], bytes]
+    ) -> tuple[CollectionItem | None, bytes, bytes] | None:
+        """After ``error`` while parsing ``data``: if it is a text node over libxml2's limit in
+        a record, pass over the rest of the record and return its item, the start tags a new
+        parser begins with, and the bytes read after the record; else None."""
+        from ._resume import prologue, skip_record, text_node_too_long
+
+        record = self.open
+        if record is None or not text_node_too_long(error):
+            return None
+        head = prologue(record)
+        if head is None:
+            return None
+        # The open elements are the last child at each level (what _prune keeps too).
+        holder = record
+        for _ in range(self.inner - 1):
+            holder = holder[-1]
+        # The scan begins in the text node, before where the parser may have held bytes back.
+        skipped = skip_record(self.tail + data, read, self.inner)
+        if not skipped.found:
+            return None
+        self.newlines += skipped.newlines - self.tail.count(b"\n")
+        item = self._record(record, text_holder=holder)
+        # The new parser's first line is the line the record ends on.
+        self.line_offset = self.newlines
+        self.read, self.began, self.tail, self.oversize = 0, 0, b"", False
+        return item, head, skipped.rest
+
+    def syntax_error(self, error: Exception) -> ParseError:
+        """The ParseError of a syntax error, at its line in the response."""
+        from ..xmlsafe import xml_syntax_error
+
+        exc = xml_syntax_error(error, self.source)
+        if self.line_offset and exc.line is not None:
+            exc = ParseError(
+                exc.message,
+                source=exc.source,
+                line=exc.line + self.line_offset,
+                column=exc.column,
+                rule=exc.rule,
+            )
+        return exc
+
+
+#: Bytes before the chunk being parsed that a byte-level scan begins with: more than the
+#: parser holds back (a few hundred bytes), far less than a text node over its limit.
+_RESUME_BACK = 64 * 1024
+
+
+def _qname(element: etree._Element) -> str:
+    """An element's name as written (``dc:description``)."""
+    local = str(element.tag).rsplit("}", 1)[-1]
+    return f"{element.prefix}:{local}" if element.prefix else local
+
+
+def _shift_lines(item: CollectionItem, offset: int) -> None:
+    """Give an item read by a parser started after a record the lines of the response."""
+    import dataclasses
+
+    if item.line is not None:
+        item.line += offset
+    item.issues = [
+        dataclasses.replace(i, line=i.line + offset) if i.line is not None else i
+        for i in item.issues
+    ]
 
 
 def _prune(record: etree._Element) -> None:
