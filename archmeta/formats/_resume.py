@@ -37,11 +37,15 @@ def text_node_too_long(exc: Exception) -> bool:
     return _TEXT_LIMIT_MESSAGE in (getattr(exc, "msg", None) or str(exc))
 
 
-def prologue(record: etree._Element) -> bytes | None:
+def prologue(record: etree._Element, sample: bytes) -> bytes | None:
     """The XML declaration and the start tags of ``record``'s ancestors (with the namespaces
     each has in scope), for a new parser to read what follows the record as the original one
     would; None if the document's encoding does not write ASCII as ASCII (UTF-16), which the
-    byte-level scan cannot read."""
+    byte-level scan cannot read. ``sample`` is bytes of the document: a NUL byte, which no
+    XML text in an ASCII-compatible encoding holds, tells UTF-16 or UTF-32 without a
+    declaration (lxml then reports UTF-8)."""
+    if b"\0" in sample:
+        return None
     encoding = record.getroottree().docinfo.encoding or "UTF-8"
     try:
         if "</a>".encode(encoding) != b"</a>":
@@ -68,12 +72,11 @@ def _escape(value: str) -> str:
 
 class Skipped:
     """Where :func:`skip_record` stopped: the bytes read after the record's end tag, and the
-    newlines and columns of what it passed over (to keep reporting the original lines)."""
+    newlines of what it passed over (to keep reporting the response's lines)."""
 
     def __init__(self) -> None:
         self.rest = b""
         self.newlines = 0
-        self.column = 1  # of the first byte after the end tag, on its line (1-based)
         self.found = False
 
 
@@ -95,11 +98,7 @@ def skip_record(first: bytes, read: Callable[[int], bytes], open_elements: int) 
         """Drop the bytes before ``keep_from`` (counting their lines) and read more."""
         nonlocal buffer, pos
         dropped = buffer[:keep_from]
-        lines = dropped.count(b"\n")
-        done.newlines += lines
-        done.column = (
-            len(dropped) - dropped.rfind(b"\n") if lines else done.column + len(dropped)
-        )
+        done.newlines += dropped.count(b"\n")
         data = read(max(chunk, need))
         buffer = buffer[keep_from:] + data
         pos = max(pos - keep_from, 0)

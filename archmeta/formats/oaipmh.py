@@ -371,9 +371,7 @@ class _Stream:
                 del parent[0]
         return item
 
-    def _too_large_issue(
-        self, item: CollectionItem, text_holder: etree._Element | None
-    ) -> Issue:
+    def _too_large_issue(self, item: CollectionItem, text_holder: Any) -> Issue:
         line = item.line
         if text_holder is not None:
             from ._resume import TEXT_NODE_LIMIT
@@ -412,7 +410,7 @@ class _Stream:
         record = self.open
         if record is None or not text_node_too_long(error):
             return None
-        head = prologue(record)
+        head = prologue(record, data)
         if head is None:
             return None
         # The open elements are the last child at each level (what _prune keeps too).
