@@ -10,7 +10,10 @@ no entity expansion; documents declaring entities are refused); each ``record`` 
 turned into a :class:`CollectionItem` and then cleared, together with the records before it, so
 memory does not grow with the file. A record over ``max_bytes`` (the size limit of one record)
 is pruned as it is parsed and given as an item with a ``record-too-large`` issue, so memory
-does not grow with a record past the limit either. Each item carries the OAI identifier and
+does not grow with a record past the limit either; so is a record of more than
+:data:`MAX_RECORD_ELEMENTS` elements, whatever the limit. A record holding a text over the XML
+parser's limit (:data:`TEXT_NODE_LIMIT` bytes) is given with a ``record-too-large`` issue at
+that element's line, and the records after it are read (see :mod:`._resume`). Each item carries the OAI identifier and
 datestamp of its header; ``deleted`` is true for ``status="deleted"`` headers (``record`` is
 then None); a record that cannot be read (no title, metadata in a format other than Dublin
 Core, ...) gives an item with ``record`` None and error issues, and the stream goes on.
@@ -43,13 +46,21 @@ from urllib.parse import quote
 
 from ..errors import Issue, ParseError, UsageError
 from ..model import ArchivalRecord
+from ._resume import TEXT_NODE_LIMIT
 from .codec import CollectionItem
 from .dc import DC_NS, DCTERMS_NS, OAI_NS, XSI_NS, from_element, to_element
 
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["OAI_NS", "CollectionItem", "iter_records", "write_list_records"]
+__all__ = [
+    "MAX_RECORD_ELEMENTS",
+    "OAI_NS",
+    "TEXT_NODE_LIMIT",
+    "CollectionItem",
+    "iter_records",
+    "write_list_records",
+]
 
 _RECORD = f"{{{OAI_NS}}}record"
 _REQUEST = f"{{{OAI_NS}}}request"
@@ -193,7 +204,9 @@ def iter_records(
     limit of one record: a larger record is passed over as it is read, without holding more
     of it than its header and the elements being parsed, and its item has no record and a
     ``record-too-large`` issue (sizes are counted in the chunks the response is read in, at
-    most :data:`_CHUNK` bytes and a sixteenth of the limit: to within two of them).
+    most :data:`_CHUNK` bytes and a sixteenth of the limit: to within two of them). A record of
+    more than :data:`MAX_RECORD_ELEMENTS` elements, or holding a text of more than
+    :data:`TEXT_NODE_LIMIT` bytes, is given the same way, whatever ``max_bytes``.
     """
     from lxml import etree
 
@@ -374,8 +387,6 @@ class _Stream:
     def _too_large_issue(self, item: CollectionItem, text_holder: Any) -> Issue:
         line = item.line
         if text_holder is not None:
-            from ._resume import TEXT_NODE_LIMIT
-
             name = _qname(text_holder)
             line = text_holder.sourceline or line
             why = (
