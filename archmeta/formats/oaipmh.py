@@ -13,14 +13,15 @@ is pruned as it is parsed and given as an item with a ``record-too-large`` issue
 does not grow with a record past the limit either; so is a record of more than
 :data:`MAX_RECORD_ELEMENTS` elements, whatever the limit. A record holding a text over the XML
 parser's limit (:data:`TEXT_NODE_LIMIT` bytes) is given with a ``record-too-large`` issue at
-that element's line, and the records after it are read (see ``_resume``). Each item carries
-the OAI identifier and datestamp of its header; ``deleted`` is true for ``status="deleted"``
-headers (``record`` is then None); a record that cannot be read (no title, metadata in a format other than Dublin
-Core, ...) gives an item with ``record`` None and error issues, and the stream goes on.
-Warnings about what was not kept (elements of other namespaces, extra dates) are in ``issues``
-beside a record. XML that is not well-formed raises :class:`~archmeta.errors.ParseError` with
-its line and column once the reader reaches it (the records before it have been yielded); an
-OAI-PMH ``error`` response other than ``noRecordsMatch`` raises ``ParseError`` too.
+that element's line, and the records after it are read (see ``_resume``). Each item carries the
+OAI identifier and datestamp of its header; ``deleted`` is true for ``status="deleted"``
+headers (``record`` is then None); a record that cannot be read (no title, metadata in a format
+other than Dublin Core, ...) gives an item with ``record`` None and error issues, and the
+stream goes on. Warnings about what was not kept (elements of other namespaces, extra dates)
+are in ``issues`` beside a record. XML that is not well-formed raises
+:class:`~archmeta.errors.ParseError` with its line and column once the reader reaches it (the
+records before it have been yielded); an OAI-PMH ``error`` response other than
+``noRecordsMatch`` raises ``ParseError`` too.
 
 Writing (streamed too: one record element is built and written at a time)::
 
