@@ -123,7 +123,7 @@ def _package(column: str) -> Callable[[], str]:
 def _limits() -> str:
     """The table of every limit, from the constants the code enforces."""
     from archmeta.dates import MAX_DATE_LENGTH
-    from archmeta.formats.oaipmh import MAX_RECORD_ELEMENTS, TEXT_NODE_LIMIT
+    from archmeta.formats.oaipmh import MAX_RECORD_MARKUP, TEXT_NODE_LIMIT
     from archmeta.languages import MAX_LANGUAGE_NAME_LENGTH
     from archmeta.model import MAX_ITEMS, MAX_LANGUAGES, MAX_PARAGRAPHS
     from archmeta.sources import DEFAULT_MAX_BYTES
@@ -136,7 +136,9 @@ def _limits() -> str:
         ("one record of a streamed container (an OAI-PMH `ListRecords` file of any size)",
          f"{mib} MiB, the same `--max-size`",
          "`record-too-large`: the record is skipped, the next one read"),
-        ("elements in one record of a streamed container", f"{MAX_RECORD_ELEMENTS:,}",
+        ("tags in one record of a streamed container (each `<`: start, end and empty-element "
+         "tags, comments, CDATA sections), about half as many elements",
+         f"{MAX_RECORD_MARKUP:,}",
          "`record-too-large`: pruned as it is parsed, skipped, the next one read"),
         ("one text (an element's text, CDATA sections included) in an XML document",
          f"{TEXT_NODE_LIMIT:,} bytes (libxml2's limit; its `huge` option stays off)",

@@ -11,7 +11,7 @@ turned into a :class:`CollectionItem` and then cleared, together with the record
 memory does not grow with the file. A record over ``max_bytes`` (the size limit of one record)
 is pruned as it is parsed and given as an item with a ``record-too-large`` issue, so memory
 does not grow with a record past the limit either; so is a record of more than
-:data:`MAX_RECORD_ELEMENTS` elements, whatever the limit. A record holding a text over the XML
+:data:`MAX_RECORD_MARKUP` tags, whatever the limit. A record holding a text over the XML
 parser's limit (:data:`TEXT_NODE_LIMIT` bytes) is given with a ``record-too-large`` issue at
 that element's line, and the records after it are read (see ``_resume``). Each item carries the
 OAI identifier and datestamp of its header; ``deleted`` is true for ``status="deleted"``
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
 __all__ = [
-    "MAX_RECORD_ELEMENTS",
+    "MAX_RECORD_MARKUP",
     "OAI_NS",
     "TEXT_NODE_LIMIT",
     "CollectionItem",
@@ -65,7 +65,6 @@ _REQUEST = f"{{{OAI_NS}}}request"
 _HEADER = f"{{{OAI_NS}}}header"
 _METADATA = f"{{{OAI_NS}}}metadata"
 _ERROR = f"{{{OAI_NS}}}error"
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,7 +201,7 @@ def iter_records(
     of it than its header and the elements being parsed, and its item has no record and a
     ``record-too-large`` issue (sizes are counted in the chunks the response is read in, at
     most :data:`_CHUNK` bytes and a sixteenth of the limit: to within two of them). A record of
-    more than :data:`MAX_RECORD_ELEMENTS` elements, or holding a text of more than
+    more than :data:`MAX_RECORD_MARKUP` tags (``<``), or holding a text of more than
     :data:`TEXT_NODE_LIMIT` bytes, is given the same way, whatever ``max_bytes``.
     """
     from lxml import etree
@@ -229,7 +228,7 @@ def iter_records(
                     root = parser.close()
             except etree.XMLSyntaxError as exc:
                 error = exc  # raised once the records completed before it are yielded
-            yield from stream.events(parser.read_events(), len(data))
+            yield from stream.events(parser.read_events(), data)
             if error is not None:
                 # A text node over libxml2's limit: that record is reported, and a new parser
                 # reads on after its end (see _resume).
@@ -252,26 +251,30 @@ def iter_records(
 
 def _pull_parser() -> etree.XMLPullParser:
     """A pull parser fed chunk by chunk (iterparse reads the same way), so that the bytes of
-    the record being parsed are known between chunks, even inside a record. It reports every
-    element: the elements of a record are counted as they are parsed."""
+    the record being parsed are known between chunks, even inside a record."""
     from lxml import etree
 
-    return etree.XMLPullParser(events=("start", "end"), **_iterparse_options())
+    return etree.XMLPullParser(
+        events=("start", "end"), tag=(_RECORD, _ERROR, _REQUEST), **_iterparse_options()
+    )
 
 
-#: The most elements one record of a streamed response may hold (as many as a TEI document:
-#: a Dublin Core record holds a few dozen). lxml takes about 150 bytes for each element, so a
-#: record of short elements costs about 11 times its size: this cap keeps a record within a
-#: few dozen MB whatever its size limit.
-MAX_RECORD_ELEMENTS = 200_000
+#: The most markup one record of a streamed response may hold: '<'s, each a start, end or
+#: empty-element tag, a comment, a CDATA section or a processing instruction, so about 200,000
+#: elements (as many as a TEI document may hold; a Dublin Core record holds a few dozen). lxml
+#: takes about 150 bytes for each node, so a record of short elements costs about 11 times its
+#: size: the cap keeps one within a few dozen MB whatever the size limit. Counted in the chunks
+#: fed to the parser after the one the record begins in, to within one of them (a per-element
+#: event would slow every record down by a third).
+MAX_RECORD_MARKUP = 400_000
 
 #: Bytes read at a time from a response (the precision of the per-record size limit).
 _CHUNK = 64 * 1024
 
 
 class _Stream:
-    """The state of one response being streamed: where the open record began, how many
-    elements of it are open and have been parsed, and the response's base URL."""
+    """The state of one response being streamed: where the open record began (in bytes and
+    in markup), how deep the parser is in record elements, and the response's base URL."""
 
     def __init__(
         self,
@@ -292,8 +295,9 @@ class _Stream:
         self.line_offset = 0  # what to add to a line of the parser (one started after a record)
         self.tail = b""  # the last bytes fed, where a byte-level scan may have to begin
         self.open: etree._Element | None = None  # the record being parsed
-        self.inner = 0  # its elements still open, itself included
-        self.elements = 0  # its elements parsed so far
+        self.depth = 0
+        self.markup = 0  # '<'s fed to the parser
+        self.markup_began = 0  # '<'s fed up to the end of the chunk the open record began in
         self.began = 0  # bytes fed before the chunk in which the open record began
         self.oversize = False
         self.skipped = False  # whether the open record is passed over (not built)
@@ -303,37 +307,36 @@ class _Stream:
         self.newlines += data.count(b"\n")
         self.tail = (self.tail + data)[-_RESUME_BACK:]
 
-    def events(self, events: Iterable[tuple[str, Any]], fed: int) -> Iterator[CollectionItem]:
-        """The items completed by the events of one chunk of ``fed`` bytes."""
+    def events(self, events: Iterable[tuple[str, Any]], data: bytes) -> Iterator[CollectionItem]:
+        """The items completed by the events of one chunk ``data``."""
         before = self.read
-        self.read += fed
+        self.read += len(data)
+        self.markup += data.count(b"<")
         for event, element in events:
             if not self.checked:
                 _check_dtd(element, self.source)
                 self.checked = True
-            if self.open is not None:  # an element of the record (or the record's end)
-                if event == "start":
-                    self.inner += 1
-                    self.elements += 1
-                    continue
-                self.inner -= 1
-                if not self.inner:
-                    item = self._record(element)
-                    if item is not None:
-                        yield item
-            elif event == "start":
-                if element.tag == _RECORD:
+            if event == "start":
+                self.depth += 1
+                if self.depth == 1 and element.tag == _RECORD:
                     self.open, self.began, self.oversize = element, before, False
-                    self.inner = self.elements = 1
+                    # Counted from the next chunk: a record of one chunk is never over.
+                    self.markup_began = self.markup
                     # A record that is not built (headers only, another part's) is pruned
                     # as it is read, whatever its size.
                     self.skipped = self.headers_only or not (
                         self.numbers is None or self.number + 1 in self.numbers
                     )
-            elif element.tag == _REQUEST:
+                continue
+            self.depth -= 1
+            if element.tag == _REQUEST:
                 self.base_url = (element.text or "").strip() or None
             elif element.tag == _ERROR:
                 self._error(element)
+            elif not self.depth:  # a record nested in a record (not OAI-PMH) is left in it
+                item = self._record(element)
+                if item is not None:
+                    yield item
         if self.open is None:
             return
         if self._too_large():
@@ -342,9 +345,12 @@ class _Stream:
             _prune(self.open)
 
     def _too_large(self) -> bool:
-        return self.elements > MAX_RECORD_ELEMENTS or bool(
+        return self._too_much_markup() or bool(
             self.max_bytes and self.read - self.began > self.max_bytes
         )
+
+    def _too_much_markup(self) -> bool:
+        return self.markup - self.markup_began > MAX_RECORD_MARKUP
 
     def _error(self, element: etree._Element) -> None:
         code = element.get("code", "")
@@ -390,10 +396,10 @@ class _Stream:
                 f"the record's element {name} holds a text of more than {TEXT_NODE_LIMIT:,} "
                 "bytes, the most the XML parser reads in one piece"
             )
-        elif self.elements > MAX_RECORD_ELEMENTS:
+        elif self._too_much_markup():
             why = (
-                f"the record holds more than {MAX_RECORD_ELEMENTS:,} elements, the most a "
-                "record of a streamed response may hold"
+                f"the record holds more than {MAX_RECORD_MARKUP:,} tags (and other markup), "
+                "the most a record of a streamed response may hold"
             )
         else:
             why = (
@@ -421,19 +427,24 @@ class _Stream:
         head = prologue(record, data)
         if head is None:
             return None
-        # The open elements are the last child at each level (what _prune keeps too).
-        holder = record
-        for _ in range(self.inner - 1):
-            holder = holder[-1]
+        holder = _text_holder(record)
+        # The holder and its ancestors up to the record are open.
+        open_elements, element = 1, holder
+        while element is not record:
+            parent = element.getparent()
+            if parent is None:
+                return None
+            element, open_elements = parent, open_elements + 1
         # The scan begins in the text node, before where the parser may have held bytes back.
-        skipped = skip_record(self.tail + data, read, self.inner)
+        skipped = skip_record(self.tail + data, read, open_elements)
         if not skipped.found:
             return None
         self.newlines += skipped.newlines - self.tail.count(b"\n")
         item = self._record(record, text_holder=holder)
         # The new parser's first line is the line the record ends on.
         self.line_offset = self.newlines
-        self.read, self.began, self.tail, self.oversize = 0, 0, b"", False
+        self.read, self.began, self.tail, self.oversize, self.depth = 0, 0, b"", False, 0
+        self.markup = self.markup_began = 0
         return item, head, skipped.rest
 
     def syntax_error(self, error: Exception) -> ParseError:
@@ -461,6 +472,22 @@ def _qname(element: etree._Element) -> str:
     """An element's name as written (``dc:description``)."""
     local = str(element.tag).rsplit("}", 1)[-1]
     return f"{element.prefix}:{local}" if element.prefix else local
+
+
+def _text_holder(record: etree._Element) -> etree._Element:
+    """The element whose text the parser was building when it gave up: the text is the last
+    node of the record, the text of its last element (still open) or the text after it (in
+    its parent, the last element being closed), which holds millions of characters. Elements
+    before the last at each level are closed (what _prune deletes)."""
+    last = record
+    while len(last):
+        last = last[-1]
+    parent = last.getparent()
+    if parent is not None and (
+        not isinstance(last.tag, str) or len(last.tail or "") > len(last.text or "")
+    ):
+        return parent  # a comment or processing instruction, or a closed element
+    return last
 
 
 def _shift_lines(item: CollectionItem, offset: int) -> None:

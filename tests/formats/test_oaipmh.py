@@ -300,37 +300,39 @@ def _list_records_with(path: Path, inside_second: str | bytes) -> list[int]:
     return [n for n, line in enumerate(lines, 1) if line.strip() == b"<record>"]
 
 
-def test_a_record_of_too_many_elements_is_skipped_as_it_is_parsed(tmp_path, monkeypatch) -> None:
+def test_a_record_of_too_many_tags_is_skipped_as_it_is_parsed(tmp_path, monkeypatch) -> None:
     from archmeta.formats import oaipmh
 
-    monkeypatch.setattr(oaipmh, "MAX_RECORD_ELEMENTS", 50)
+    monkeypatch.setattr(oaipmh, "MAX_RECORD_MARKUP", 100)
     path = tmp_path / "many.xml"
-    starts = _list_records_with(path, "<dc:subject>s</dc:subject>" * 60)
-    items = list(iter_records(path))
+    # Tags are counted in the chunks read (4 KiB with this size limit) after the record's first.
+    starts = _list_records_with(path, "<dc:subject>s</dc:subject>" * 300)
+    items = list(iter_records(path, max_bytes=64 * 1024))
     assert [i.record.title if i.record else None for i in items] == ["R1", None, "R3"]
     (issue,) = items[1].issues
     assert (issue.rule, issue.line, issue.source) == ("record-too-large", starts[1], str(path))
-    assert "more than 50 elements" in issue.message
+    assert "more than 100 tags" in issue.message
     assert items[1].oai_identifier == "oai:archmeta:2"
     # Under the cap, the record is read.
     path.unlink()
     _list_records_with(path, "<dc:subject>s</dc:subject>" * 30)
-    assert all(i.record is not None for i in iter_records(path))
+    assert all(i.record is not None for i in iter_records(path, max_bytes=64 * 1024))
 
 
-def test_the_element_cap_holds_without_a_size_limit_and_prunes_the_record(tmp_path) -> None:
-    """A record under the size limit but of 200,001 elements is not built."""
-    from archmeta.formats.oaipmh import MAX_RECORD_ELEMENTS
+def test_the_markup_cap_holds_without_a_size_limit_and_prunes_the_record(tmp_path) -> None:
+    """A record under the size limit but of more than 400,000 empty elements is not built
+    (counted to within a chunk of 64 KiB: about 5,000 of these)."""
+    from archmeta.formats.oaipmh import MAX_RECORD_MARKUP
 
     path = tmp_path / "many.xml"
-    _list_records_with(path, "<dc:subject/>" * MAX_RECORD_ELEMENTS)
+    _list_records_with(path, "<dc:subject/>" * (MAX_RECORD_MARKUP + 10_000))
     items = list(iter_records(path, max_bytes=64 * 1024 * 1024))
     assert [i.issues[0].rule if i.issues else "ok" for i in items] == [
         "ok",
         "record-too-large",
         "ok",
     ]
-    assert f"more than {MAX_RECORD_ELEMENTS:,} elements" in items[1].issues[0].message
+    assert f"more than {MAX_RECORD_MARKUP:,} tags" in items[1].issues[0].message
 
 
 #: Over libxml2's limit for one text node (10,000,000 bytes), made of lines.
