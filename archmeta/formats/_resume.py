@@ -126,9 +126,10 @@ def skip_record(first: bytes, read: Callable[[int], bytes], open_elements: int) 
         if len(buffer) - pos < 9 and more(pos):
             continue  # too few bytes to tell what the markup is
         head = buffer[pos : pos + 9]
-        closer = next((end for start, end in _SECTIONS if head.startswith(start)), None)
-        if closer is not None:
-            search = pos + 2
+        section = next(((s, e) for s, e in _SECTIONS if head.startswith(s)), None)
+        if section is not None:
+            opener, closer = section
+            search = pos + len(opener)
             while (end := buffer.find(closer, search)) < 0:
                 # Keep only what could be the start of the closer.
                 if not more(max(search, len(buffer) - len(closer) + 1)):
