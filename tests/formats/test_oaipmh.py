@@ -344,7 +344,7 @@ _HUGE_TEXT = "<dc:description>" + "line of text\n" * 800_000 + "</dc:description
     [
         "",
         # What the byte-level scan must not take for the record's end.
-        "<!-- </record> --><?pi </record> ?><dc:subject a='>' b=\"</record>\"/>",
+        "<!-- </record> --><?pi </record> ?><dc:subject a='>' b=\"/record>\"/>",
         "<dc:subject><![CDATA[</record>]]></dc:subject>",
     ],
 )

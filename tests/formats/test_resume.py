@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from archmeta.formats._resume import MAX_TAG, prologue, skip_record, text_node_too_long
@@ -31,7 +33,7 @@ def _skip(document: bytes, open_elements: int = 2, read_size: int | None = None)
         b"text",
         b"text]]>more<![CDATA[ </record> ]]>",  # the point was in a CDATA section
         b"t<!-- </record> -- > -->t<?pi </record> ?>",
-        b"t<e a='>' b=\"</record>\">x</e><empty a='/>'/>",
+        b"t<e a='>' b=\"/record>\">x</e><empty a='/>'/>",
     ],
 )
 def test_the_record_ends_at_its_own_end_tag(inside, read_size) -> None:
@@ -94,3 +96,42 @@ def test_a_utf16_document_is_not_scanned() -> None:
 def test_only_the_text_node_limit_is_resumed_after() -> None:
     assert text_node_too_long(Exception("Resource limit exceeded: Text node too long, try"))
     assert not text_node_too_long(Exception("Excessive depth in document: 256"))
+
+
+# Any well-formed content after the point: the scan ends at the record's own end tag.
+_TEXT = st.text(alphabet="ab <>&\"']/-?!\n", max_size=12)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_LEAF = st.one_of(
+    _TEXT.map(_escaped),
+    _TEXT.filter(lambda t: "--" not in t and not t.endswith("-")).map(lambda t: f"<!--{t}-->"),
+    _TEXT.filter(lambda t: "]]>" not in t).map(lambda t: f"<![CDATA[{t}]]>"),
+    _TEXT.filter(lambda t: "?>" not in t).map(lambda t: f"<?pi {t}?>"),
+)
+
+
+def _element(children: list[str], attribute: str, empty: bool) -> str:
+    value = _escaped(attribute).replace('"', "&quot;")
+    if empty and not children:
+        return f'<e a="{value}" b=\'/record>\'/>'
+    return f'<e a="{value}">{"".join(children)}</e>'
+
+
+_CONTENT = st.recursive(
+    _LEAF,
+    lambda kids: st.builds(_element, st.lists(kids, max_size=4), _TEXT, st.booleans()),
+    max_leaves=20,
+)
+
+
+@given(st.lists(_CONTENT, max_size=6), st.integers(1, 9))
+def test_the_scan_agrees_with_the_xml_parser(content, read_size) -> None:
+    inside = "text" + "".join(content) + "</d>\n</record>"
+    etree.fromstring(f"<record><d>{inside}".encode())  # well-formed, so lxml can tell
+    document = inside.encode() + REST
+    skipped, unread = _skip(document, read_size=read_size)
+    assert skipped.found and skipped.rest + unread == REST
