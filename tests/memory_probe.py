@@ -89,6 +89,23 @@ def _stream_with_limit(path: Path) -> Any:
     ]
 
 
+def _stream_element_cap(path: Path) -> Any:
+    from archmeta.formats import oaipmh
+
+    # No size limit: the markup cap alone prunes the huge record (set low, so that the
+    # record is over it at both sizes).
+    cap, oaipmh.MAX_RECORD_MARKUP = oaipmh.MAX_RECORD_MARKUP, 2_000
+    try:  # the warm-up runs in the probe's own process: the others need the real cap
+        items = list(oaipmh.iter_records(path))
+    finally:
+        oaipmh.MAX_RECORD_MARKUP = cap
+    return [i.issues[0].rule if i.issues else "ok" for i in items] == [
+        "ok",
+        "record-too-large",
+        "ok",
+    ]
+
+
 def _headers(path: Path) -> Any:
     from archmeta.formats.oaipmh import iter_records
 
@@ -163,6 +180,7 @@ def cases() -> dict[str, tuple[str, Callable[[Path, int], None], Callable[[Path]
     found["oaipmh iter_records"] = ("lr.xml", _list_records, _stream)
     found["oaipmh record over the limit"] = ("huge.xml", _one_huge_record, _stream_with_limit)
     found["oaipmh headers of a huge record"] = ("huge.xml", _one_huge_record, _headers)
+    found["oaipmh record of many elements"] = ("huge.xml", _one_huge_record, _stream_element_cap)
     found["dspace-saf iter_records"] = ("package", _package, _package_items)
     found["omeka-csv iter_records"] = ("r.csv", _csv, _csv_rows)
     found["validate json"] = ("r.json", _single("json")[0], _validate("json"))

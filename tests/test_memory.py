@@ -37,6 +37,7 @@ CASES = [
     "oaipmh iter_records",
     "oaipmh record over the limit",
     "oaipmh headers of a huge record",
+    "oaipmh record of many elements",
     "dspace-saf iter_records",
     "omeka-csv iter_records",
     "validate json",
@@ -48,6 +49,7 @@ STREAMED = {
     "oaipmh iter_records",
     "oaipmh record over the limit",
     "oaipmh headers of a huge record",
+    "oaipmh record of many elements",
 }
 
 pytestmark = pytest.mark.skipif(

@@ -123,6 +123,7 @@ def _package(column: str) -> Callable[[], str]:
 def _limits() -> str:
     """The table of every limit, from the constants the code enforces."""
     from archmeta.dates import MAX_DATE_LENGTH
+    from archmeta.formats.oaipmh import MAX_RECORD_MARKUP, TEXT_NODE_LIMIT
     from archmeta.languages import MAX_LANGUAGE_NAME_LENGTH
     from archmeta.model import MAX_ITEMS, MAX_LANGUAGES, MAX_PARAGRAPHS
     from archmeta.sources import DEFAULT_MAX_BYTES
@@ -135,6 +136,14 @@ def _limits() -> str:
         ("one record of a streamed container (an OAI-PMH `ListRecords` file of any size)",
          f"{mib} MiB, the same `--max-size`",
          "`record-too-large`: the record is skipped, the next one read"),
+        ("tags in one record of a streamed container (each `<`: start, end and empty-element "
+         "tags, comments, CDATA sections), about half as many elements",
+         f"{MAX_RECORD_MARKUP:,}",
+         "`record-too-large`: pruned as it is parsed, skipped, the next one read"),
+        ("one text (an element's text, CDATA sections included) in an XML document",
+         f"{TEXT_NODE_LIMIT:,} bytes (libxml2's limit; its `huge` option stays off)",
+         "in a record of a streamed container, `record-too-large` at the element's line, the "
+         "next record read; elsewhere `xml-syntax`"),
         ("values of a list field (subjects, translators, funders, notes, identifiers, ...)",
          f"{MAX_ITEMS:,}", "`too-many-items`"),
         ("languages, original languages", f"{MAX_LANGUAGES:,} each", "`too-many-items`"),

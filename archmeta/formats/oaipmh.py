@@ -10,14 +10,18 @@ no entity expansion; documents declaring entities are refused); each ``record`` 
 turned into a :class:`CollectionItem` and then cleared, together with the records before it, so
 memory does not grow with the file. A record over ``max_bytes`` (the size limit of one record)
 is pruned as it is parsed and given as an item with a ``record-too-large`` issue, so memory
-does not grow with a record past the limit either. Each item carries the OAI identifier and
-datestamp of its header; ``deleted`` is true for ``status="deleted"`` headers (``record`` is
-then None); a record that cannot be read (no title, metadata in a format other than Dublin
-Core, ...) gives an item with ``record`` None and error issues, and the stream goes on.
-Warnings about what was not kept (elements of other namespaces, extra dates) are in ``issues``
-beside a record. XML that is not well-formed raises :class:`~archmeta.errors.ParseError` with
-its line and column once the reader reaches it (the records before it have been yielded); an
-OAI-PMH ``error`` response other than ``noRecordsMatch`` raises ``ParseError`` too.
+does not grow with a record past the limit either; so is a record of more than
+:data:`MAX_RECORD_MARKUP` tags, whatever the limit. A record holding a text over the XML
+parser's limit (:data:`TEXT_NODE_LIMIT` bytes) is given with a ``record-too-large`` issue at
+that element's line, and the records after it are read (see ``_resume``). Each item carries the
+OAI identifier and datestamp of its header; ``deleted`` is true for ``status="deleted"``
+headers (``record`` is then None); a record that cannot be read (no title, metadata in a format
+other than Dublin Core, ...) gives an item with ``record`` None and error issues, and the
+stream goes on. Warnings about what was not kept (elements of other namespaces, extra dates)
+are in ``issues`` beside a record. XML that is not well-formed raises
+:class:`~archmeta.errors.ParseError` with its line and column once the reader reaches it (the
+records before it have been yielded); an OAI-PMH ``error`` response other than
+``noRecordsMatch`` raises ``ParseError`` too.
 
 Writing (streamed too: one record element is built and written at a time)::
 
@@ -34,30 +38,33 @@ unqualified ``qualifieddc`` container.
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
-import re
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
-from urllib.parse import quote
 
-from ..errors import Issue, ParseError, UsageError
-from ..model import ArchivalRecord
+from ..errors import Issue, ParseError
+from ._oai_write import write_list_records
+from ._resume import TEXT_NODE_LIMIT
 from .codec import CollectionItem
-from .dc import DC_NS, DCTERMS_NS, OAI_NS, XSI_NS, from_element, to_element
+from .dc import DC_NS, DCTERMS_NS, OAI_NS, from_element
 
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["OAI_NS", "CollectionItem", "iter_records", "write_list_records"]
+__all__ = [
+    "MAX_RECORD_MARKUP",
+    "OAI_NS",
+    "TEXT_NODE_LIMIT",
+    "CollectionItem",
+    "iter_records",
+    "write_list_records",
+]
 
 _RECORD = f"{{{OAI_NS}}}record"
 _REQUEST = f"{{{OAI_NS}}}request"
 _HEADER = f"{{{OAI_NS}}}header"
 _METADATA = f"{{{OAI_NS}}}metadata"
 _ERROR = f"{{{OAI_NS}}}error"
-OAI_PMH_SCHEMA_LOCATION = f"{OAI_NS} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,7 +200,9 @@ def iter_records(
     limit of one record: a larger record is passed over as it is read, without holding more
     of it than its header and the elements being parsed, and its item has no record and a
     ``record-too-large`` issue (sizes are counted in the chunks the response is read in, at
-    most :data:`_CHUNK` bytes and a sixteenth of the limit: to within two of them).
+    most :data:`_CHUNK` bytes and a sixteenth of the limit: to within two of them). A record of
+    more than :data:`MAX_RECORD_MARKUP` tags (``<``), or holding a text of more than
+    :data:`TEXT_NODE_LIMIT` bytes, is given the same way, whatever ``max_bytes``.
     """
     from lxml import etree
 
@@ -204,15 +213,13 @@ def iter_records(
         source_name = name_of(source)
     chunk_size = _CHUNK if not max_bytes else max(4096, min(_CHUNK, max_bytes // 16))
     with binary_source(source) as handle:
-        # A pull parser fed chunk by chunk (iterparse reads the same way), so that the bytes
-        # of the record being parsed are known between chunks, even inside a record.
-        parser = etree.XMLPullParser(
-            events=("start", "end"), tag=(_RECORD, _ERROR, _REQUEST), **_iterparse_options()
-        )
         stream = _Stream(source_name, numbers, headers_only, max_bytes)
+        parser = _pull_parser()
         root = None
+        pending = b""  # what was read after a record passed over at the byte level
         while True:
-            data = handle.read(chunk_size)
+            data = pending or handle.read(chunk_size)
+            pending = b""
             error = None
             try:
                 if data:
@@ -221,24 +228,53 @@ def iter_records(
                     root = parser.close()
             except etree.XMLSyntaxError as exc:
                 error = exc  # raised once the records completed before it are yielded
-            yield from stream.events(parser.read_events(), len(data))
+            yield from stream.events(parser.read_events(), data)
             if error is not None:
-                from ..xmlsafe import xml_syntax_error
-
-                raise xml_syntax_error(error, source_name) from None
+                # A text node over libxml2's limit: that record is reported, and a new parser
+                # reads on after its end (see _resume).
+                resumed = stream.resume(error, data, handle.read)
+                if resumed is None:
+                    raise stream.syntax_error(error) from None
+                item, head, pending = resumed
+                if item is not None:
+                    yield item
+                parser = _pull_parser()
+                parser.feed(head)
+                list(parser.read_events())  # the ancestors' start tags, already seen
+                continue
+            stream.fed(data)
             if not data:
                 break
         if not stream.checked and root is not None:
             _check_dtd(root, source_name)
 
 
+def _pull_parser() -> etree.XMLPullParser:
+    """A pull parser fed chunk by chunk (iterparse reads the same way), so that the bytes of
+    the record being parsed are known between chunks, even inside a record."""
+    from lxml import etree
+
+    return etree.XMLPullParser(
+        events=("start", "end"), tag=(_RECORD, _ERROR, _REQUEST), **_iterparse_options()
+    )
+
+
+#: The most markup one record of a streamed response may hold: '<'s, each a start, end or
+#: empty-element tag, a comment, a CDATA section or a processing instruction, so about 200,000
+#: elements (as many as a TEI document may hold; a Dublin Core record holds a few dozen). lxml
+#: takes about 150 bytes for each node, so a record of short elements costs about 11 times its
+#: size: the cap keeps one within a few dozen MB whatever the size limit. Counted in the chunks
+#: fed to the parser after the one the record begins in, to within one of them (a per-element
+#: event would slow every record down by a third).
+MAX_RECORD_MARKUP = 400_000
+
 #: Bytes read at a time from a response (the precision of the per-record size limit).
 _CHUNK = 64 * 1024
 
 
 class _Stream:
-    """The state of one response being streamed: where the open record began, how deep the
-    parser is in record elements, and the response's base URL."""
+    """The state of one response being streamed: where the open record began (in bytes and
+    in markup), how deep the parser is in record elements, and the response's base URL."""
 
     def __init__(
         self,
@@ -252,19 +288,30 @@ class _Stream:
         self.headers_only = headers_only
         self.max_bytes = max_bytes
         self.checked = False
-        self.depth = 0
         self.number = 0
         self.base_url: str | None = None
         self.read = 0  # bytes fed to the parser
+        self.newlines = 0  # in the bytes of the response before the chunk being parsed
+        self.line_offset = 0  # what to add to a line of the parser (one started after a record)
+        self.tail = b""  # the last bytes fed, where a byte-level scan may have to begin
         self.open: etree._Element | None = None  # the record being parsed
+        self.depth = 0
+        self.markup = 0  # '<'s fed to the parser
+        self.markup_began = 0  # '<'s fed up to the end of the chunk the open record began in
         self.began = 0  # bytes fed before the chunk in which the open record began
         self.oversize = False
         self.skipped = False  # whether the open record is passed over (not built)
 
-    def events(self, events: Iterable[tuple[str, Any]], fed: int) -> Iterator[CollectionItem]:
-        """The items completed by the events of one chunk of ``fed`` bytes."""
+    def fed(self, data: bytes) -> None:
+        """Count the lines of a chunk the parser has read without error."""
+        self.newlines += data.count(b"\n")
+        self.tail = (self.tail + data)[-_RESUME_BACK:]
+
+    def events(self, events: Iterable[tuple[str, Any]], data: bytes) -> Iterator[CollectionItem]:
+        """The items completed by the events of one chunk ``data``."""
         before = self.read
-        self.read += fed
+        self.read += len(data)
+        self.markup += data.count(b"<")
         for event, element in events:
             if not self.checked:
                 _check_dtd(element, self.source)
@@ -273,6 +320,8 @@ class _Stream:
                 self.depth += 1
                 if self.depth == 1 and element.tag == _RECORD:
                     self.open, self.began, self.oversize = element, before, False
+                    # Counted from the next chunk: a record of one chunk is never over.
+                    self.markup_began = self.markup
                     # A record that is not built (headers only, another part's) is pruned
                     # as it is read, whatever its size.
                     self.skipped = self.headers_only or not (
@@ -290,10 +339,18 @@ class _Stream:
                     yield item
         if self.open is None:
             return
-        if self.max_bytes and self.read - self.began > self.max_bytes:
+        if self._too_large():
             self.oversize = True
         if self.oversize or self.skipped:
             _prune(self.open)
+
+    def _too_large(self) -> bool:
+        return self._too_much_markup() or bool(
+            self.max_bytes and self.read - self.began > self.max_bytes
+        )
+
+    def _too_much_markup(self) -> bool:
+        return self.markup - self.markup_began > MAX_RECORD_MARKUP
 
     def _error(self, element: etree._Element) -> None:
         code = element.get("code", "")
@@ -301,33 +358,27 @@ class _Stream:
             raise ParseError(
                 f"the OAI-PMH response is an error: {code}: {(element.text or '').strip()}",
                 source=self.source,
-                line=element.sourceline,
+                line=(element.sourceline or 1) + self.line_offset,
                 column=1,
                 rule="oai-error",
             )
 
-    def _record(self, element: etree._Element) -> CollectionItem | None:
+    def _record(
+        self, element: etree._Element, text_holder: etree._Element | None = None
+    ) -> CollectionItem | None:
         self.number += 1
         self.open = None
         item = None
         if self.numbers is None or self.number in self.numbers:
-            oversize = self.oversize or bool(
-                self.max_bytes and self.read - self.began > self.max_bytes
-            )
+            oversize = self.oversize or self._too_large() or text_holder is not None
             item = _item(element, self.source, build=not (self.headers_only or oversize))
             item.number = self.number
             if oversize and not self.headers_only and not item.deleted:
-                item.issues.append(
-                    Issue(
-                        f"the record is larger than the size limit of {self.max_bytes:,} "
-                        "bytes, which applies to each record (--max-size); it is skipped",
-                        "record-too-large",
-                        line=item.line,
-                        source=self.source,
-                    )
-                )
+                item.issues.append(self._too_large_issue(item, text_holder))
             elif item.record is not None:
                 _add_provenance(item, self.base_url, self.source)
+            if self.line_offset:
+                _shift_lines(item, self.line_offset)
         # Free what has been read: the record and every sibling before it.
         element.clear(keep_tail=False)
         parent = element.getparent()
@@ -335,6 +386,120 @@ class _Stream:
             while element.getprevious() is not None:
                 del parent[0]
         return item
+
+    def _too_large_issue(self, item: CollectionItem, text_holder: Any) -> Issue:
+        line = item.line
+        if text_holder is not None:
+            name = _qname(text_holder)
+            line = text_holder.sourceline or line
+            why = (
+                f"the record's element {name} holds a text of more than {TEXT_NODE_LIMIT:,} "
+                "bytes, the most the XML parser reads in one piece"
+            )
+        elif self._too_much_markup():
+            why = (
+                f"the record holds more than {MAX_RECORD_MARKUP:,} tags (and other markup), "
+                "the most a record of a streamed response may hold"
+            )
+        else:
+            why = (
+                f"the record is larger than the size limit of {self.max_bytes:,} bytes, which "
+                "applies to each record (--max-size)"
+            )
+        return Issue(
+            f"{why}; it is skipped",
+            "record-too-large",
+            line=line,
+            source=self.source,
+        )
+
+    def resume(
+        self, error: Exception, data: bytes, read: Callable[[int], bytes]
+    ) -> tuple[CollectionItem | None, bytes, bytes] | None:
+        """After ``error`` while parsing ``data``: if it is a text node over libxml2's limit in
+        a record, pass over the rest of the record and return its item, the start tags a new
+        parser begins with, and the bytes read after the record; else None."""
+        from ._resume import prologue, skip_record, text_node_too_long
+
+        record = self.open
+        if record is None or not text_node_too_long(error):
+            return None
+        head = prologue(record, data)
+        if head is None:
+            return None
+        holder = _text_holder(record)
+        # The holder and its ancestors up to the record are open.
+        open_elements, element = 1, holder
+        while element is not record:
+            parent = element.getparent()
+            if parent is None:
+                return None
+            element, open_elements = parent, open_elements + 1
+        # The scan begins in the text node, before where the parser may have held bytes back.
+        skipped = skip_record(self.tail + data, read, open_elements)
+        if not skipped.found:
+            return None
+        self.newlines += skipped.newlines - self.tail.count(b"\n")
+        item = self._record(record, text_holder=holder)
+        # The new parser's first line is the line the record ends on.
+        self.line_offset = self.newlines
+        self.read, self.began, self.tail, self.oversize, self.depth = 0, 0, b"", False, 0
+        self.markup = self.markup_began = 0
+        return item, head, skipped.rest
+
+    def syntax_error(self, error: Exception) -> ParseError:
+        """The ParseError of a syntax error, at its line in the response."""
+        from ..xmlsafe import xml_syntax_error
+
+        exc = xml_syntax_error(error, self.source)
+        if self.line_offset and exc.line is not None:
+            exc = ParseError(
+                exc.message,
+                source=exc.source,
+                line=exc.line + self.line_offset,
+                column=exc.column,
+                rule=exc.rule,
+            )
+        return exc
+
+
+#: Bytes before the chunk being parsed that a byte-level scan begins with: more than the
+#: parser holds back (a few hundred bytes), far less than a text node over its limit.
+_RESUME_BACK = 64 * 1024
+
+
+def _qname(element: etree._Element) -> str:
+    """An element's name as written (``dc:description``)."""
+    local = str(element.tag).rsplit("}", 1)[-1]
+    return f"{element.prefix}:{local}" if element.prefix else local
+
+
+def _text_holder(record: etree._Element) -> etree._Element:
+    """The element whose text the parser was building when it gave up: the text is the last
+    node of the record, the text of its last element (still open) or the text after it (in
+    its parent, the last element being closed), which holds millions of characters. Elements
+    before the last at each level are closed (what _prune deletes)."""
+    last = record
+    while len(last):
+        last = last[-1]
+    parent = last.getparent()
+    if parent is not None and (
+        not isinstance(last.tag, str) or len(last.tail or "") > len(last.text or "")
+    ):
+        return parent  # a comment or processing instruction, or a closed element
+    return last
+
+
+def _shift_lines(item: CollectionItem, offset: int) -> None:
+    """Give an item read by a parser started after a record the lines of the response."""
+    import dataclasses
+
+    if item.line is not None:
+        item.line += offset
+    item.issues = [
+        dataclasses.replace(i, line=i.line + offset) if i.line is not None else i
+        for i in item.issues
+    ]
 
 
 def _prune(record: etree._Element) -> None:
@@ -351,152 +516,3 @@ def _prune(record: etree._Element) -> None:
         for child in children[keep:-1]:
             element.remove(child)
         element = children[-1]
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing
-# ---------------------------------------------------------------------------------------------
-
-_SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(?::[A-Za-z0-9\-_.!~*'()]+)*")
-_UTC_DATESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?")
-
-
-def _oai_identifier(record: ArchivalRecord, repository: str, index: int) -> str:
-    local = record.identifier or record.url or f"record-{index}"
-    return f"oai:{repository}:{quote(local, safe=':/@!$&()*+,;=-._~')}"
-
-
-def _utc_now() -> str:
-    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def write_list_records(
-    items_or_records: Iterable[CollectionItem | ArchivalRecord],
-    file: str | os.PathLike[str] | IO[bytes],
-    *,
-    flavour: str = "oai_dc",
-    base_url: str = "https://example.org/oai",
-    response_date: str | None = None,
-    repository: str = "archmeta",
-) -> int:
-    """Write records as an OAI-PMH ``ListRecords`` response; returns how many were written.
-
-    ``file`` is a path or a binary file. ``base_url`` is the ``<request>`` address: the default
-    is a placeholder (example.org), so pass the repository's own address. ``response_date``
-    (``YYYY-MM-DDThh:mm:ssZ``, default now) is also the datestamp of plain records and of items
-    without one. Items that hold no
-    record and are not deleted are skipped; with nothing to write, the response is the
-    ``noRecordsMatch`` error the protocol prescribes.
-    """
-
-    if flavour != "oai_dc":
-        raise UsageError(
-            "OAI-PMH responses are written with oai_dc metadata only (the dcterms flavour's "
-            "qualifieddc container has no namespace, which OAI-PMH metadata requires)"
-        )
-    response_date = response_date or _utc_now()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", response_date):
-        raise UsageError(f"response_date must be YYYY-MM-DDThh:mm:ssZ, not {response_date!r}")
-
-    def entries() -> Iterator[tuple[str, str, bool, ArchivalRecord | None, list[str]]]:
-        for index, item in enumerate(items_or_records, 1):
-            if isinstance(item, ArchivalRecord) and item.provenance is not None:
-                # A harvested record is published again under the header it came with.
-                p = item.provenance
-                yield p.oai_identifier, p.datestamp, False, item, list(p.set_specs)
-            elif isinstance(item, ArchivalRecord):
-                yield _oai_identifier(item, repository, index), response_date, False, item, []
-            elif item.deleted or item.record is not None:
-                identifier = item.oai_identifier
-                if not identifier:
-                    if item.record is None:
-                        continue
-                    identifier = _oai_identifier(item.record, repository, index)
-                datestamp = item.datestamp
-                if not datestamp or not _UTC_DATESTAMP.fullmatch(datestamp):
-                    datestamp = response_date
-                yield identifier, datestamp, item.deleted, item.record, item.set_specs
-
-    stream = entries()
-    first = next(stream, None)
-    count = 0
-    from ._io import binary_target
-
-    # A path is written atomically: an error part way (a bad record) leaves no partial file.
-    with binary_target(file) as handle:
-        head = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<OAI-PMH xmlns="{OAI_NS}" xmlns:xsi="{XSI_NS}" '
-            f'xsi:schemaLocation="{OAI_PMH_SCHEMA_LOCATION}">\n'
-            f"  {_fragment(_leaf('responseDate', response_date))}\n"
-            "  "
-            + _fragment(
-                _leaf("request", base_url, {"verb": "ListRecords", "metadataPrefix": flavour})
-            )
-            + "\n"
-        )
-        handle.write(head.encode("utf-8"))
-        if first is None:
-            error = _leaf("error", "No records match the request.", {"code": "noRecordsMatch"})
-            handle.write(f"  {_fragment(error)}\n".encode())
-        else:
-            handle.write(b"  <ListRecords>\n")
-            for entry in _chain(first, stream):
-                element = _record_element(*entry, flavour=flavour)
-                handle.write(b"    " + _fragment(element).encode("utf-8") + b"\n")
-                count += 1
-            handle.write(b"  </ListRecords>\n")
-        handle.write(b"</OAI-PMH>\n")
-    return count
-
-
-_DEFAULT_NS_DECLARATION = f' xmlns="{OAI_NS}"'
-
-
-def _fragment(element: etree._Element) -> str:
-    """An element in the OAI namespace serialized for writing inside ``OAI-PMH``, without the
-    default namespace declaration the enclosing element already makes."""
-    from lxml import etree
-
-    text: str = etree.tostring(element, encoding="unicode")
-    start = text.index(">")
-    return text[:start].replace(_DEFAULT_NS_DECLARATION, "", 1) + text[start:]
-
-
-def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
-    yield first
-    yield from rest
-
-
-def _leaf(name: str, text: str, attrib: dict[str, str] | None = None) -> etree._Element:
-    from lxml import etree
-
-    element = etree.Element(f"{{{OAI_NS}}}{name}", attrib=attrib or {}, nsmap={None: OAI_NS})
-    element.text = text
-    return element
-
-
-def _record_element(
-    identifier: str,
-    datestamp: str,
-    deleted: bool,
-    record: ArchivalRecord | None,
-    set_specs: list[str],
-    *,
-    flavour: str,
-) -> etree._Element:
-    from lxml import etree
-
-    record_el = etree.Element(_RECORD, nsmap={None: OAI_NS})
-    header = etree.SubElement(record_el, _HEADER)
-    if deleted:
-        header.set("status", "deleted")
-    etree.SubElement(header, f"{{{OAI_NS}}}identifier").text = identifier
-    etree.SubElement(header, f"{{{OAI_NS}}}datestamp").text = datestamp
-    for spec in (s for s in set_specs if _SET_SPEC.fullmatch(s)):
-        etree.SubElement(header, f"{{{OAI_NS}}}setSpec").text = spec
-    if not deleted and record is not None:
-        metadata = etree.SubElement(record_el, _METADATA)
-        metadata.append(to_element(record, flavour))
-    etree.indent(record_el, space="  ", level=2)
-    return record_el

@@ -79,7 +79,9 @@ declare(
     "record-too-large",
     "error",
     "One record of a streamed container (an OAI-PMH ListRecords response, read however large "
-    "the file) is larger than the size limit (--max-size), which applies to each record: the "
+    "the file) is larger than the size limit (--max-size), which applies to each record, holds "
+    "more than 400,000 tags (about 200,000 elements), or holds a text of more than 10,000,000 "
+    "bytes (the XML parser's limit for one text, reported at the line of its element): the "
     "record is skipped without being held in memory, and the next one is read.",
     "a ListRecords file whose second record holds 70 MB, converted with the default limit",
     "",

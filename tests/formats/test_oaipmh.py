@@ -270,3 +270,146 @@ def test_convert_and_validate_hold_each_streamed_record_to_max_size(tmp_path) ->
     run = run_archmeta("validate", str(path), "--max-size", "200k")
     assert run.returncode == 1
     assert run.stdout.count("[record-too-large]") == 1 and "too-many-items" not in run.stdout
+
+
+# ------------------------------------------- the element cap, and a text over the parser's limit
+
+
+def _line_of(path: Path, text: bytes) -> int:
+    """The first line of a file that holds ``text``."""
+    with path.open("rb") as lines:
+        return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+def _list_records_with(path: Path, inside_second: str | bytes) -> list[int]:
+    """A ListRecords file of three records with ``inside_second`` after the second's title;
+    returns the lines the three records start on."""
+    write_list_records(
+        [ArchivalRecord(title=f"R{n}", identifier=str(n)) for n in (1, 2, 3)],
+        path,
+        response_date=DATE,
+    )
+    marker = b"<dc:title>R2</dc:title>"
+    head, tail = path.read_bytes().split(marker)
+    extra = inside_second.encode() if isinstance(inside_second, str) else inside_second
+    with path.open("wb") as out:
+        out.write(head + marker)
+        out.write(extra)
+        out.write(tail)
+    lines = path.read_bytes().splitlines()
+    return [n for n, line in enumerate(lines, 1) if line.strip() == b"<record>"]
+
+
+def test_a_record_of_too_many_tags_is_skipped_as_it_is_parsed(tmp_path, monkeypatch) -> None:
+    from archmeta.formats import oaipmh
+
+    monkeypatch.setattr(oaipmh, "MAX_RECORD_MARKUP", 100)
+    path = tmp_path / "many.xml"
+    # Tags are counted in the chunks read (4 KiB with this size limit) after the record's first.
+    starts = _list_records_with(path, "<dc:subject>s</dc:subject>" * 300)
+    items = list(iter_records(path, max_bytes=64 * 1024))
+    assert [i.record.title if i.record else None for i in items] == ["R1", None, "R3"]
+    (issue,) = items[1].issues
+    assert (issue.rule, issue.line, issue.source) == ("record-too-large", starts[1], str(path))
+    assert "more than 100 tags" in issue.message
+    assert items[1].oai_identifier == "oai:archmeta:2"
+    # Under the cap, the record is read.
+    path.unlink()
+    _list_records_with(path, "<dc:subject>s</dc:subject>" * 30)
+    assert all(i.record is not None for i in iter_records(path, max_bytes=64 * 1024))
+
+
+def test_the_markup_cap_holds_without_a_size_limit_and_prunes_the_record(tmp_path) -> None:
+    """A record under the size limit but of more than 400,000 empty elements is not built
+    (counted to within a chunk of 64 KiB: about 5,000 of these)."""
+    from archmeta.formats.oaipmh import MAX_RECORD_MARKUP
+
+    path = tmp_path / "many.xml"
+    _list_records_with(path, "<dc:subject/>" * (MAX_RECORD_MARKUP + 10_000))
+    items = list(iter_records(path, max_bytes=64 * 1024 * 1024))
+    assert [i.issues[0].rule if i.issues else "ok" for i in items] == [
+        "ok",
+        "record-too-large",
+        "ok",
+    ]
+    assert f"more than {MAX_RECORD_MARKUP:,} tags" in items[1].issues[0].message
+
+
+#: Over libxml2's limit for one text node (10,000,000 bytes), made of lines.
+_HUGE_TEXT = "<dc:description>" + "line of text\n" * 800_000 + "</dc:description>"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "",
+        # What the byte-level scan must not take for the record's end.
+        "<!-- </record> --><?pi </record> ?><dc:subject a='>' b=\"/record>\"/>",
+        "<dc:subject><![CDATA[</record>]]></dc:subject>",
+    ],
+)
+def test_a_text_over_the_parsers_limit_skips_its_record_only(tmp_path, after) -> None:
+    path = tmp_path / "text.xml"
+    starts = _list_records_with(path, "\n" + _HUGE_TEXT + after)
+    items = list(iter_records(path))
+    assert [i.record.title if i.record else None for i in items] == ["R1", None, "R3"]
+    (issue,) = items[1].issues
+    assert issue.rule == "record-too-large" and issue.severity == "error"
+    # Where: the line of the element that holds the text, and its name.
+    assert (issue.line, issue.source) == (_line_of(path, b"<dc:description>"), str(path))
+    assert "dc:description holds a text of more than 10,000,000 bytes" in issue.message
+    assert items[1].oai_identifier == "oai:archmeta:2"
+    # The records after it keep the lines of the response (the new parser's are shifted).
+    assert [i.line for i in items] == starts
+    assert items[2].record is not None and items[2].record.provenance is not None
+
+
+def test_a_huge_text_in_a_cdata_section_and_a_size_limit(tmp_path) -> None:
+    path = tmp_path / "cdata.xml"
+    cdata = "<![CDATA[" + "a < b & c\n" * 500_000 + "]]><![CDATA[" + "y" * 6_000_000 + "]]>"
+    starts = _list_records_with(path, f"<dc:description>{cdata}</dc:description>")
+    items = list(iter_records(path, max_bytes=100_000))
+    assert [i.issues[0].rule if i.issues else "ok" for i in items] == [
+        "ok",
+        "record-too-large",
+        "ok",
+    ]
+    assert [i.line for i in items] == starts
+
+
+def test_xml_broken_after_a_skipped_record_is_reported_at_its_line(tmp_path) -> None:
+    path = tmp_path / "broken.xml"
+    starts = _list_records_with(path, _HUGE_TEXT)
+    data = path.read_bytes().replace(b"<dc:title>R3</dc:title>", b"<dc:title>R3</dc:tilte>")
+    path.write_bytes(data)
+    seen = []
+    with pytest.raises(ParseError) as caught:
+        for item in iter_records(path):
+            seen.append(item.issues[0].rule if item.issues else "ok")
+    assert seen == ["ok", "record-too-large"]
+    assert caught.value.rule == "xml-syntax"
+    assert caught.value.line == _line_of(path, b"<dc:title>R3") > starts[2]
+
+
+def test_a_huge_text_outside_a_record_still_stops_the_stream(tmp_path) -> None:
+    path = tmp_path / "request.xml"
+    write_list_records([ArchivalRecord(title="R1", identifier="1")], path, response_date=DATE)
+    data = path.read_bytes().replace(b"</request>", b"x" * 10_500_000 + b"</request>")
+    path.write_bytes(data)
+    with pytest.raises(ParseError) as caught:
+        list(iter_records(path))
+    assert caught.value.rule == "xml-syntax" and "Text node too long" in caught.value.message
+
+
+def test_convert_goes_on_after_a_record_with_a_huge_text(tmp_path) -> None:
+    from tests.conftest import run_archmeta
+
+    path = tmp_path / "text.xml"
+    _list_records_with(path, "\n" + _HUGE_TEXT)
+    out = tmp_path / "out"
+    run = run_archmeta("convert", str(path), "--to", "json", "--out", str(out))
+    assert run.returncode == 1, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["oai_archmeta_1.json", "oai_archmeta_3.json"]
+    line = _line_of(path, b"<dc:description>")
+    assert f"{path}:{line}:1: error: the record's element dc:description" in run.stderr
+    assert "[record-too-large]" in run.stderr and "converted 2, failed 1" in run.stderr
