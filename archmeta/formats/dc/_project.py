@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from annotated_types import MaxLen
+
 from ...mapping import MAPPING, DcCell
-from ...model import ArchivalDate, ArchivalRecord, Language
+from ...model import LANGUAGE_TAG_PATTERN, URL_PATTERN, ArchivalDate, ArchivalRecord, Language
 from ._common import (
     CELLS,
     FLAVOURS,
@@ -17,6 +20,7 @@ from ._common import (
     _identifier_values,
     _language_value,
     _split_identifiers,
+    is_edtf,
     is_w3cdtf,
     paired_date,
 )
@@ -89,3 +93,121 @@ def project(record: ArchivalRecord, flavour: str = "oai_dc") -> ArchivalRecord:
     identifier, _, rest = _split_identifiers(identifiers, url)
     data.update(url=url, identifier=identifier, identifiers=rest)
     return ArchivalRecord(**data)
+
+
+# What :func:`lost` needs to know of the model to compare without building a record: each
+# field's empty value (what a projection holds for a field the flavour drops) and the most
+# items a list field holds.
+_EMPTY: dict[str, Any] = {
+    name: info.get_default(call_default_factory=True)
+    for name, info in ArchivalRecord.model_fields.items()
+    if not info.is_required()
+}
+_MAX_ITEMS: dict[str, int] = {
+    name: meta.max_length
+    for name, info in ArchivalRecord.model_fields.items()
+    for meta in info.metadata
+    if isinstance(meta, MaxLen)
+}
+_URL = re.compile(URL_PATTERN)
+_LANGUAGE_TAG = re.compile(LANGUAGE_TAG_PATTERN)
+
+
+def lost(record: ArchivalRecord, flavour: str = "oai_dc") -> list[str]:
+    """The fields of ``record`` (in model order) whose value :func:`project` changes, without
+    building and validating the projected record.
+
+    The values compared are those :func:`project` gives its record, computed the same way.
+    Every one of them is a value of ``record`` (valid as it was: the model never changes a
+    value it accepts) or one made of such values in a form the model accepts (a Line is a
+    Paragraph, a paragraph's lines joined by spaces a Line, a URL an identifier). What the
+    model could still refuse is checked here: a guessed URL, a recomputed EDTF value, a
+    resolved language code, a list grown past its limit. For such a record :func:`project` is
+    asked instead, so that it fails exactly as it did.
+    """
+    _check_flavour(flavour)
+    cells = CELLS[flavour]
+    values: dict[str, Any] = {}
+    for name, cell in cells.items():
+        if cell.read_back_as is None:
+            values[name] = getattr(record, name)
+    for name, cell in cells.items():
+        other = cell.read_back_as
+        if other is not None and getattr(record, name):
+            values[other] = [*values[other], *getattr(record, name)]
+    if cells["summary"].element == cells["notes"].element:
+        descriptions = ([record.summary] if record.summary else []) + list(record.notes)
+        values["summary"] = descriptions[0] if descriptions else None
+        values["notes"] = [_as_line(d) for d in descriptions[1:]]
+    identifiers = _identifier_values(record, flavour)
+    url = record.url
+    if URI_TYPE not in cells["url"].xsi_types:
+        url, identifiers = _guess_url(identifiers)
+    identifier, _, rest = _split_identifiers(identifiers, url)
+    values.update(url=url, identifier=identifier, identifiers=rest)
+    date_kept = _date_kept(record.date, flavour)
+    languages_kept = _languages_kept(record.languages, flavour)
+    refused = (
+        date_kept is None
+        or languages_kept is None
+        or (url is not None and url != record.url and _URL.search(url) is None)
+        # (contributors with translators, relations with collections, notes with the summary)
+        or any(
+            isinstance(value, list) and len(value) > _MAX_ITEMS[name]
+            for name, value in values.items()
+        )
+    )
+    if refused:  # the projected record is refused: project() raises as it always did
+        return _compare(record, project(record, flavour))
+    names = []
+    for name in ArchivalRecord.model_fields:
+        if name == "date":
+            kept = date_kept
+        elif name == "languages":
+            kept = languages_kept
+        else:
+            kept = getattr(record, name) == (values[name] if name in values else _EMPTY[name])
+        if not kept:
+            names.append(name)
+    return names
+
+
+def _compare(record: ArchivalRecord, projected: ArchivalRecord) -> list[str]:
+    return [
+        name
+        for name in type(record).model_fields
+        if getattr(record, name) != getattr(projected, name)
+    ]
+
+
+def _date_kept(date: ArchivalDate | None, flavour: str) -> bool | None:
+    """Whether :func:`_projected_date` gives the date back as it is; None when the EDTF value
+    it would recompute is one the model refuses."""
+    if date is None:
+        return True
+    typed = W3CDTF_TYPE in CELLS[flavour]["date"].xsi_types
+    if typed and date.edtf is not None and is_w3cdtf(date.edtf):
+        return True
+    if not typed and paired_date(date.text, date.edtf):
+        return True
+    from ...dates import normalize_date
+
+    edtf = normalize_date(date.text)
+    if edtf is not None and not is_edtf(edtf):
+        return None
+    return edtf == date.edtf
+
+
+def _languages_kept(languages: list[Language], flavour: str) -> bool | None:
+    """Whether every language comes back as it is (``Language.from_name`` of the string it is
+    written as); None when a resolved code is one the model refuses."""
+    from ...languages import resolve_language
+
+    kept = True
+    for language in languages:
+        value = _language_value(language, flavour)
+        code = resolve_language(value)
+        if code is not None and _LANGUAGE_TAG.search(code) is None:
+            return None
+        kept = kept and value == language.name and code == language.code
+    return kept
