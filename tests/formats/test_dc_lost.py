@@ -52,6 +52,8 @@ def test_lost_on_values_each_flavour_changes(flavour: str, fields: dict[str, obj
     [
         # Translators join the contributors past the model's limit of a list.
         dict(contributors=["a"] * 6000, translators=["b"] * 6000),
+        # The identifier and a URL that is no web address join the identifiers past the limit.
+        dict(identifier="x", url="ftp://a.org/x", identifiers=[str(n) for n in range(10_000)]),
         # The first web address among the identifiers becomes a URL the model refuses.
         dict(identifiers=["http://a\x7fb", "c"]),
     ],

@@ -95,20 +95,40 @@ def project(record: ArchivalRecord, flavour: str = "oai_dc") -> ArchivalRecord:
     return ArchivalRecord(**data)
 
 
-# What :func:`lost` needs to know of the model to compare without building a record: each
-# field's empty value (what a projection holds for a field the flavour drops) and the most
-# items a list field holds.
-_EMPTY: dict[str, Any] = {
-    name: info.get_default(call_default_factory=True)
-    for name, info in ArchivalRecord.model_fields.items()
-    if not info.is_required()
-}
+# What :func:`lost` needs to know of the model and of each flavour's column to compare
+# without building a record: the fields in model order, the most items a list field holds, what
+# each flavour empties (its projection holds the field's default) and which of its fields take
+# another's values on reading.
+_FIELDS: tuple[str, ...] = tuple(ArchivalRecord.model_fields)
 _MAX_ITEMS: dict[str, int] = {
     name: meta.max_length
     for name, info in ArchivalRecord.model_fields.items()
     for meta in info.metadata
     if isinstance(meta, MaxLen)
 }
+_EMPTIED: dict[str, dict[str, Any]] = {
+    flavour: {
+        name: ArchivalRecord.model_fields[name].get_default(call_default_factory=True)
+        for name in _FIELDS
+        if name in UNREAD_FIELDS[flavour]
+    }
+    for flavour in FLAVOURS
+}
+_READ_BACK_AS: dict[str, tuple[tuple[str, str], ...]] = {
+    flavour: tuple(
+        (name, cell.read_back_as)
+        for name, cell in CELLS[flavour].items()
+        if cell.read_back_as is not None
+    )
+    for flavour in FLAVOURS
+}
+_GROWING: dict[str, tuple[str, ...]] = {
+    flavour: (*dict.fromkeys(other for _, other in _READ_BACK_AS[flavour]), "notes", "identifiers")
+    for flavour in FLAVOURS
+}
+"""The lists a projection can make longer than the record's: those taking another field's values
+(contributors the translators'), the notes (with the summary, where they share an element) and
+the identifiers (with the identifier and the URL, where they are all identifiers)."""
 _URL = re.compile(URL_PATTERN)
 _LANGUAGE_TAG = re.compile(LANGUAGE_TAG_PATTERN)
 
@@ -117,24 +137,26 @@ def lost(record: ArchivalRecord, flavour: str = "oai_dc") -> list[str]:
     """The fields of ``record`` (in model order) whose value :func:`project` changes, without
     building and validating the projected record.
 
-    The values compared are those :func:`project` gives its record, computed the same way.
-    Every one of them is a value of ``record`` (valid as it was: the model never changes a
-    value it accepts) or one made of such values in a form the model accepts (a Line is a
-    Paragraph, a paragraph's lines joined by spaces a Line, a URL an identifier). What the
-    model could still refuse is checked here: a guessed URL, a recomputed EDTF value, a
-    resolved language code, a list grown past its limit. For such a record :func:`project` is
-    asked instead, so that it fails exactly as it did.
+    The values compared are those :func:`project` gives its record, computed the same way;
+    every other field it takes as it is. Each is a value of ``record`` (valid as it was: the
+    model never changes a value it accepts) or one made of such values in a form the model
+    accepts (a Line is a Paragraph, a paragraph's lines joined by spaces a Line, a URL an
+    identifier). What the model could still refuse is checked here: a guessed URL, a
+    recomputed EDTF value, a resolved language code, a list grown past its limit. For such a
+    record (or one of a subclass of the model) :func:`project` is asked instead, so that it
+    fails exactly as it did.
     """
     _check_flavour(flavour)
+    if type(record) is not ArchivalRecord:
+        return _compare(record, project(record, flavour))
     cells = CELLS[flavour]
-    values: dict[str, Any] = {}
-    for name, cell in cells.items():
-        if cell.read_back_as is None:
-            values[name] = getattr(record, name)
-    for name, cell in cells.items():
-        other = cell.read_back_as
-        if other is not None and getattr(record, name):
-            values[other] = [*values[other], *getattr(record, name)]
+    current = record.__dict__  # the field values, read once each
+    # The fields the flavour cannot hold come back empty; those that take another field's
+    # values (contributors the translators' in both flavours) come back with both.
+    values: dict[str, Any] = dict(_EMPTIED[flavour])
+    for name, other in _READ_BACK_AS[flavour]:
+        if current[name]:
+            values[other] = [*values.get(other, current[other]), *current[name]]
     if cells["summary"].element == cells["notes"].element:
         descriptions = ([record.summary] if record.summary else []) + list(record.notes)
         values["summary"] = descriptions[0] if descriptions else None
@@ -151,25 +173,16 @@ def lost(record: ArchivalRecord, flavour: str = "oai_dc") -> list[str]:
         date_kept is None
         or languages_kept is None
         or (url is not None and url != record.url and _URL.search(url) is None)
-        # (contributors with translators, relations with collections, notes with the summary)
-        or any(
-            isinstance(value, list) and len(value) > _MAX_ITEMS[name]
-            for name, value in values.items()
-        )
+        or any(len(values.get(name, ())) > _MAX_ITEMS[name] for name in _GROWING[flavour])
     )
     if refused:  # the projected record is refused: project() raises as it always did
         return _compare(record, project(record, flavour))
-    names = []
-    for name in ArchivalRecord.model_fields:
-        if name == "date":
-            kept = date_kept
-        elif name == "languages":
-            kept = languages_kept
-        else:
-            kept = getattr(record, name) == (values[name] if name in values else _EMPTY[name])
-        if not kept:
-            names.append(name)
-    return names
+    changed = {name for name, value in values.items() if current[name] != value}
+    if not date_kept:
+        changed.add("date")
+    if not languages_kept:
+        changed.add("languages")
+    return [name for name in _FIELDS if name in changed]
 
 
 def _compare(record: ArchivalRecord, projected: ArchivalRecord) -> list[str]:
