@@ -65,33 +65,22 @@ def project(record: ArchivalRecord, flavour: str = "oai_dc") -> ArchivalRecord:
     collections (``isPartOf``).
     """
     _check_flavour(flavour)
-    cells = CELLS[flavour]
-    # What the flavour's column writes and reads back as itself is kept as it is ...
+    moved = _moved(record, flavour)
+    # What the flavour keeps as it is is taken as it is (a list copied), what it changes on the
+    # way as :func:`_moved` computes it; the fields it empties are left to their defaults.
     data: dict[str, Any] = {}
-    for name, cell in cells.items():
-        if cell.read_back_as is None:
+    for name in CELLS[flavour]:
+        if name in UNREAD_FIELDS[flavour]:
+            continue
+        if name in moved:
+            data[name] = moved[name]
+        else:
             value = getattr(record, name)
             data[name] = list(value) if isinstance(value, list) else value
-    # ... and what comes back as another field (translators as contributors) joins it.
-    for name, cell in cells.items():
-        if cell.read_back_as is not None:
-            data[cell.read_back_as] = data[cell.read_back_as] + list(getattr(record, name))
-    # The values the flavour changes on the way are code: the date, the languages, the
-    # descriptions sharing one element, the identifiers and the URL among them.
     data["date"] = _projected_date(record.date, flavour)
     data["languages"] = [
         Language.from_name(_language_value(lang, flavour)) for lang in record.languages
     ]
-    if cells["summary"].element == cells["notes"].element:
-        descriptions = ([record.summary] if record.summary else []) + list(record.notes)
-        data["summary"] = descriptions[0] if descriptions else None
-        data["notes"] = [_as_line(d) for d in descriptions[1:]]
-    identifiers = _identifier_values(record, flavour)
-    url = record.url
-    if URI_TYPE not in cells["url"].xsi_types:  # the URL is an untyped identifier among others
-        url, identifiers = _guess_url(identifiers)
-    identifier, _, rest = _split_identifiers(identifiers, url)
-    data.update(url=url, identifier=identifier, identifiers=rest)
     return ArchivalRecord(**data)
 
 
@@ -149,24 +138,9 @@ def lost(record: ArchivalRecord, flavour: str = "oai_dc") -> list[str]:
     _check_flavour(flavour)
     if type(record) is not ArchivalRecord:
         return _compare(record, project(record, flavour))
-    cells = CELLS[flavour]
     current = record.__dict__  # the field values, read once each
-    # The fields the flavour cannot hold come back empty; those that take another field's
-    # values (contributors the translators' in both flavours) come back with both.
-    values: dict[str, Any] = dict(_EMPTIED[flavour])
-    for name, other in _READ_BACK_AS[flavour]:
-        if current[name]:
-            values[other] = [*values.get(other, current[other]), *current[name]]
-    if cells["summary"].element == cells["notes"].element:
-        descriptions = ([record.summary] if record.summary else []) + list(record.notes)
-        values["summary"] = descriptions[0] if descriptions else None
-        values["notes"] = [_as_line(d) for d in descriptions[1:]]
-    identifiers = _identifier_values(record, flavour)
-    url = record.url
-    if URI_TYPE not in cells["url"].xsi_types:
-        url, identifiers = _guess_url(identifiers)
-    identifier, _, rest = _split_identifiers(identifiers, url)
-    values.update(url=url, identifier=identifier, identifiers=rest)
+    values = _moved(record, flavour)
+    url = values["url"]
     date_kept = _date_kept(record.date, flavour)
     languages_kept = _languages_kept(record.languages, flavour)
     refused = (
@@ -183,6 +157,29 @@ def lost(record: ArchivalRecord, flavour: str = "oai_dc") -> list[str]:
     if not languages_kept:
         changed.add("languages")
     return [name for name in _FIELDS if name in changed]
+
+
+def _moved(record: ArchivalRecord, flavour: str) -> dict[str, Any]:
+    """The fields :func:`project` does not take as they are (but the date and the languages),
+    with the values it gives them: the fields the flavour empties, with their defaults; those
+    taking another field's values on reading (contributors the translators'), joined; the
+    descriptions sharing one element, split; the identifiers and the URL among them."""
+    cells = CELLS[flavour]
+    values: dict[str, Any] = dict(_EMPTIED[flavour])
+    for name, other in _READ_BACK_AS[flavour]:
+        if getattr(record, name):
+            values[other] = [*values.get(other, getattr(record, other)), *getattr(record, name)]
+    if cells["summary"].element == cells["notes"].element:
+        descriptions = ([record.summary] if record.summary else []) + list(record.notes)
+        values["summary"] = descriptions[0] if descriptions else None
+        values["notes"] = [_as_line(d) for d in descriptions[1:]]
+    identifiers = _identifier_values(record, flavour)
+    url = record.url
+    if URI_TYPE not in cells["url"].xsi_types:  # the URL is an untyped identifier among others
+        url, identifiers = _guess_url(identifiers)
+    identifier, _, rest = _split_identifiers(identifiers, url)
+    values.update(url=url, identifier=identifier, identifiers=rest)
+    return values
 
 
 def _compare(record: ArchivalRecord, projected: ArchivalRecord) -> list[str]:
