@@ -213,6 +213,8 @@ class Codec(ABC):
     def lost(self, record: ArchivalRecord) -> list[str]:
         """The fields of ``record`` whose value this format does not keep as it is."""
         projected = self.project(record)
+        if projected is record:  # a lossless format: nothing to compare
+            return []
         return [
             name
             for name in type(record).model_fields

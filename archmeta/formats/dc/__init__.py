@@ -62,7 +62,7 @@ from ._common import OAI_DC_SCHEMA_LOCATION as OAI_DC_SCHEMA_LOCATION
 from ._common import QUALIFIEDDC_SCHEMA_LOCATION as QUALIFIEDDC_SCHEMA_LOCATION
 from ._common import RDF_NS as RDF_NS
 from ._common import XML_NS as XML_NS
-from ._project import UNREAD_FIELDS, project
+from ._project import UNREAD_FIELDS, lost, project
 from ._read import find_container, from_element, load, loads, read
 from ._write import dump, dumps, to_element
 
@@ -88,6 +88,7 @@ __all__ = [
     "is_w3cdtf",
     "load",
     "loads",
+    "lost",
     "oai_dc",
     "project",
     "read",
@@ -227,6 +228,10 @@ class DublinCoreCodec(Codec):
 
     def project(self, record: ArchivalRecord) -> ArchivalRecord:
         return project(record, self.flavour)
+
+    def lost(self, record: ArchivalRecord) -> list[str]:
+        # The same answer as comparing with project()'s record, without building it.
+        return lost(record, self.flavour)
 
     def schema_issues(
         self, data: str | bytes, source: str | None = None, schema: str | None = None
