@@ -414,11 +414,20 @@ class _Reader(_TextReader):
     # ----------------------------------------------------------------- warnings
 
     def report_unused(self, header: Any) -> None:
+        # The elements above a used one, gathered once from the used elements upwards (asking
+        # each unused element's descendants walked the header again).
+        above: set[Any] = set()
+        for element in self.used:
+            parent = element.getparent()
+            while parent is not None and parent not in above:
+                above.add(parent)
+                parent = parent.getparent()
+
         def visit(element: Any) -> None:
             for child in element:
-                if not _local(child) or child in self.used:
+                if child in self.used or not _local(child):
                     continue
-                if any(d in self.used for d in child.iterdescendants()):
+                if child in above:
                     visit(child)
                 elif _local(child) in ("encodingDesc",) and self.own:
                     continue

@@ -191,7 +191,9 @@ class _TextReader:
             text = element.text
             if not text:
                 return None
-            if _exact_line(text) and self.preserve(element):
+            if _exact_line(text) and (_normal_line(text) or self.preserve(element)):
+                # A normal line reads the same with or without xml:space="preserve": the
+                # ancestors are looked at only when the answer can change the text.
                 return str(text)
             return _XML_SPACE.sub(" ", text).strip() or None
         pieces = self.pieces(element, body)
@@ -211,7 +213,9 @@ class _TextReader:
         lines = ["".join(line) for line in parts]
         # Exact when it is a valid paragraph: non-empty lines without edge white space (the XML
         # parser has refused control characters other than TAB, LF and CR).
-        if self.preserve(element) and all(_exact_line(line) for line in lines):
+        if all(_exact_line(line) for line in lines) and (
+            all(_normal_line(line) for line in lines) or self.preserve(element)
+        ):
             return "\n".join(lines)
         normal = [_XML_SPACE.sub(" ", line).strip() for line in lines]
         normal = [line for line in normal if line]
@@ -288,6 +292,12 @@ def _rstrip_parts(parts: list[str]) -> None:
 
 def _exact_line(line: str) -> bool:
     return bool(line) and line == line.strip() and "\n" not in line and "\r" not in line
+
+
+def _normal_line(line: str) -> bool:
+    """Whether an exact line (see :func:`_exact_line`) is unchanged by white-space
+    normalization: it has no run of white space to collapse."""
+    return "  " not in line and "\t" not in line
 
 
 @lru_cache(maxsize=512)
