@@ -11,6 +11,7 @@ from ...errors import Issue
 from ...model import EDTF_PATTERN, LINE_PATTERN
 from ...segments import EditorialNote, FootnoteRef, Illegible, Omission, Sic, classify_mark
 from ._common import (
+    TEI_NS,
     XML_NS,
     _compiled,
     _local,
@@ -73,8 +74,28 @@ class _TextReader:
 
     # ----------------------------------------------------------------- helpers
 
+    # The tags in the document's headers, gathered at the first header query (see find()).
+    header_tags: set[Any] | None = None
+
     def find(self, path: str, context: etree._Element | None = None) -> list[Any]:
-        return list(_compiled(path)(context if context is not None else self.root))
+        plan = _PLANS.get(path) or _plan(path)
+        if context is not None:
+            return plan[0](context)  # type: ignore[no-any-return]
+        needed = plan[1]
+        if needed is not None:
+            # Most header paths name an element the document does not have: a set lookup
+            # answers those for less than the query would cost.
+            tags = self.header_tags
+            if tags is None:
+                tags = self.header_tags = {
+                    e.tag for h in self.root if h.tag == _HEADER for e in h.iter()
+                }
+            for branch in needed:
+                if branch <= tags:
+                    break
+            else:
+                return []
+        return plan[0](self.root)  # type: ignore[no-any-return]
 
     def warn(self, message: str, element: Any, rule: str = "tei-skipped") -> None:
         self.issues.append(
@@ -288,6 +309,45 @@ def _rstrip_parts(parts: list[str]) -> None:
             parts[-1] = last
             return
         parts.pop()
+
+
+_HEADER = f"{{{TEI_NS}}}teiHeader"
+_NAME = re.compile(r"[A-Za-z][\w.\-]*")
+
+
+# Per path: its compiled query and the tags it needs (see _needed_tags); a dict, as find()
+# is called some forty times a document and an lru_cache call costs more than the lookup.
+_PLANS: dict[str, tuple[Any, tuple[frozenset[str], ...] | None]] = {}
+
+
+def _plan(path: str) -> tuple[Any, tuple[frozenset[str], ...] | None]:
+    plan = _PLANS[path] = (_compiled(path), _needed_tags(path))
+    return plan
+
+
+def _needed_tags(path: str) -> tuple[frozenset[str], ...] | None:
+    """For a header path (``teiHeader/...``, maybe a union), the qualified tags each branch
+    names outside its predicates: a branch matches nothing unless the header holds all its
+    tags. None for any other path, or one this cannot tell (functions, wildcards, axes)."""
+    branches: list[str] = [""]
+    depth = 0
+    for char in path:  # split at the top-level "|", dropping predicates
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif depth == 0:
+            if char == "|":
+                branches.append("")
+            else:
+                branches[-1] += char
+    needed = []
+    for branch in branches:
+        steps = [step for step in branch.split("/") if step]
+        if not branch.startswith("teiHeader/") or not all(_NAME.fullmatch(s) for s in steps):
+            return None
+        needed.append(frozenset(f"{{{TEI_NS}}}{step}" for step in steps))
+    return tuple(needed)
 
 
 def _exact_line(line: str) -> bool:
