@@ -218,6 +218,12 @@ class _TextReader:
                 return str(text)
             return _XML_SPACE.sub(" ", text).strip() or None
         pieces = self.pieces(element, body)
+        if _LB not in pieces and _JOIN not in pieces:
+            # One line (most paragraphs with inline markup): joined once, without the loop.
+            lines = ["".join(pieces)]
+            if _exact_line(lines[0]) and (_normal_line(lines[0]) or self.preserve(element)):
+                return lines[0]
+            return _XML_SPACE.sub(" ", lines[0]).strip() or None
         # Each line is gathered as a list of parts and joined once: adding to a growing string
         # made a paragraph with many inline elements take quadratic time.
         parts: list[list[str]] = [[]]
