@@ -80,6 +80,8 @@ class _TextReader:
     def find(self, path: str, context: etree._Element | None = None) -> list[Any]:
         plan = _PLANS.get(path) or _plan(path)
         if context is not None:
+            if plan[2]:  # children by name: lxml filters them for less than a query costs
+                return list(context.iterchildren(*plan[2]))
             return plan[0](context)  # type: ignore[no-any-return]
         needed = plan[1]
         if needed is not None:
@@ -323,11 +325,16 @@ _NAME = re.compile(r"[A-Za-z][\w.\-]*")
 
 # Per path: its compiled query and the tags it needs (see _needed_tags); a dict, as find()
 # is called some forty times a document and an lru_cache call costs more than the lookup.
-_PLANS: dict[str, tuple[Any, tuple[frozenset[str], ...] | None]] = {}
+# The third item: for a path of child names (``a`` or ``a|b``), their qualified tags.
+_PLANS: dict[str, tuple[Any, tuple[frozenset[str], ...] | None, tuple[str, ...]]] = {}
+_CHILD_NAMES = re.compile(r"[A-Za-z][\w.\-]*(?:\|[A-Za-z][\w.\-]*)*")
 
 
-def _plan(path: str) -> tuple[Any, tuple[frozenset[str], ...] | None]:
-    plan = _PLANS[path] = (_compiled(path), _needed_tags(path))
+def _plan(path: str) -> tuple[Any, tuple[frozenset[str], ...] | None, tuple[str, ...]]:
+    children: tuple[str, ...] = ()
+    if _CHILD_NAMES.fullmatch(path):
+        children = tuple(f"{{{TEI_NS}}}{name}" for name in path.split("|"))
+    plan = _PLANS[path] = (_compiled(path), _needed_tags(path), children)
     return plan
 
 
@@ -357,7 +364,14 @@ def _needed_tags(path: str) -> tuple[frozenset[str], ...] | None:
 
 
 def _exact_line(line: str) -> bool:
-    return bool(line) and line == line.strip() and "\n" not in line and "\r" not in line
+    # Ends tested as str.strip() would (comparing with a stripped copy made one per line).
+    return (
+        bool(line)
+        and not line[0].isspace()
+        and not line[-1].isspace()
+        and "\n" not in line
+        and "\r" not in line
+    )
 
 
 def _normal_line(line: str) -> bool:
