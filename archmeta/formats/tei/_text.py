@@ -201,9 +201,13 @@ class _TextReader:
         return mark if isinstance(_classify(mark), segment) else None
 
     def gap_mark(self, gap: Any) -> str:
-        for candidate in (gap.get("rend"), _text_of(gap, "desc")):
-            if candidate and isinstance(_classify(candidate), (Omission, Illegible)):
-                return candidate
+        rend = gap.get("rend")
+        if rend and isinstance(_classify(rend), (Omission, Illegible)):
+            return rend  # archmeta's own gaps: the <desc> is not looked for
+        if len(gap):
+            desc = _text_of(gap, "desc")
+            if desc and isinstance(_classify(desc), (Omission, Illegible)):
+                return desc
         return "[illegible]" if "illegible" in (gap.get("reason") or "") else "[...]"
 
     def paragraph(self, element: Any, body: bool = False) -> str | None:
