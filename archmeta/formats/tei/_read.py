@@ -525,6 +525,9 @@ def _document_root(data: str | bytes, source: str | None) -> tuple[Any, list[Iss
     return root, issues
 
 
+_OWN = _compiled(f"teiHeader/encodingDesc/appInfo/application[@ident='{APPLICATION}']")
+
+
 def read(
     data: str | bytes,
     source: str | None = None,
@@ -539,9 +542,7 @@ def read(
     root, issues = _document_root(data, source)
     # Written by archmeta (its application is named in the header): read without the merging
     # and guessing foreign documents need.
-    own = bool(
-        _compiled(f"teiHeader/encodingDesc/appInfo/application[@ident='{APPLICATION}']")(root)
-    )
+    own = bool(_OWN(root))
     reader = _Reader(source=source, root=root, own=own, issues=issues)
     try:
         record = reader.read()

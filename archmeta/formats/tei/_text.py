@@ -148,6 +148,13 @@ class _TextReader:
         name = _local(child)
         if not name:  # comments and processing instructions
             return []
+        # The two most frequent first (in no other group below, so the order changes nothing).
+        if name == "gap":
+            return [self.gap_mark(child)]
+        if name == "supplied":
+            if child.get("rend") == "[[]]":
+                return ["[[", *self.pieces(child, body), "]]"]
+            return ["[", *self.pieces(child, body), "]"]
         if name == "lb":
             return [_JOIN] if child.get("break") == "no" else [_LB]
         if name in _MILESTONES:
@@ -161,18 +168,12 @@ class _TextReader:
         if name in _DROPPED_INLINE:
             self.note_inline("skipped", child)
             return []
-        if name == "gap":
-            return [self.gap_mark(child)]
-        if name == "supplied":
-            if child.get("rend") == "[[]]":
-                return ["[[", *self.pieces(child, body), "]]"]
-            return ["[", *self.pieces(child, body), "]"]
         if name == "sic":
             mark = child.get("rend")
             if not (mark and isinstance(_classify(mark), Sic)):
                 mark = "[sic]"
             inner = self.pieces(child, body)
-            if not "".join(p for p in inner if isinstance(p, str)).strip():
+            if not any(isinstance(p, str) and not p.isspace() and p for p in inner):
                 return [mark]
             return [*inner, " ", mark]
         if name == "choice":
