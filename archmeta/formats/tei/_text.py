@@ -202,7 +202,7 @@ class _TextReader:
         return mark if isinstance(_classify(mark), segment) else None
 
     def gap_mark(self, gap: Any) -> str:
-        rend = gap.get("rend")
+        rend: str | None = gap.get("rend")
         if rend and isinstance(_classify(rend), (Omission, Illegible)):
             return rend  # archmeta's own gaps: the <desc> is not looked for
         if len(gap):
