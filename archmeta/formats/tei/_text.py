@@ -79,9 +79,9 @@ class _TextReader:
 
     def find(self, path: str, context: etree._Element | None = None) -> list[Any]:
         plan = _PLANS.get(path) or _plan(path)
+        if plan[2]:  # children by name: lxml filters them for less than a query costs
+            return list((self.root if context is None else context).iterchildren(*plan[2]))
         if context is not None:
-            if plan[2]:  # children by name: lxml filters them for less than a query costs
-                return list(context.iterchildren(*plan[2]))
             return plan[0](context)  # type: ignore[no-any-return]
         needed = plan[1]
         if needed is not None:
