@@ -219,18 +219,18 @@ class _TextReader:
             text = element.text
             if not text:
                 return None
-            if _exact_line(text) and (_normal_line(text) or self.preserve(element)):
-                # A normal line reads the same with or without xml:space="preserve": the
-                # ancestors are looked at only when the answer can change the text.
+            # A plain line reads the same with or without xml:space="preserve": the ancestors
+            # are looked at only when the answer can change the text.
+            if _plain_line(text) or (_exact_line(text) and self.preserve(element)):
                 return str(text)
             return _XML_SPACE.sub(" ", text).strip() or None
         pieces = self.pieces(element, body)
         if _LB not in pieces and _JOIN not in pieces:
             # One line (most paragraphs with inline markup): joined once, without the loop.
-            lines = ["".join(pieces)]
-            if _exact_line(lines[0]) and (_normal_line(lines[0]) or self.preserve(element)):
-                return lines[0]
-            return _XML_SPACE.sub(" ", lines[0]).strip() or None
+            line = "".join(pieces)
+            if _plain_line(line) or (_exact_line(line) and self.preserve(element)):
+                return line
+            return _XML_SPACE.sub(" ", line).strip() or None
         # Each line is gathered as a list of parts and joined once: adding to a growing string
         # made a paragraph with many inline elements take quadratic time.
         parts: list[list[str]] = [[]]
@@ -381,6 +381,20 @@ def _exact_line(line: str) -> bool:
         and not line[-1].isspace()
         and "\n" not in line
         and "\r" not in line
+    )
+
+
+def _plain_line(line: str) -> bool:
+    """An exact line (:func:`_exact_line`) that is also normal (:func:`_normal_line`): what
+    most elements hold, told in one call."""
+    return (
+        bool(line)
+        and not line[0].isspace()
+        and not line[-1].isspace()
+        and "\n" not in line
+        and "\r" not in line
+        and "  " not in line
+        and "\t" not in line
     )
 
 
