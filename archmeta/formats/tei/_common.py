@@ -39,9 +39,17 @@ def _q(tag: str) -> str:
 
 def _local(el: Any) -> str:
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""  # comment or processing instruction
-    return tag.rsplit("}", 1)[-1]
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        # A comment's or processing instruction's tag is a function: no name.
+        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < 4096:  # a document's own names must not grow it without end
+            _LOCAL_NAMES[tag] = name
+    return name
+
+
+# Each tag's local name: readers ask it of every element they look at.
+_LOCAL_NAMES: dict[Any, str] = {}
 
 
 @lru_cache(maxsize=256)

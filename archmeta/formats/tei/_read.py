@@ -414,11 +414,20 @@ class _Reader(_TextReader):
     # ----------------------------------------------------------------- warnings
 
     def report_unused(self, header: Any) -> None:
+        # The elements above a used one, gathered once from the used elements upwards (asking
+        # each unused element's descendants walked the header again).
+        above: set[Any] = set()
+        for element in self.used:
+            parent = element.getparent()
+            while parent is not None and parent not in above:
+                above.add(parent)
+                parent = parent.getparent()
+
         def visit(element: Any) -> None:
             for child in element:
-                if not _local(child) or child in self.used:
+                if child in self.used or not _local(child):
                     continue
-                if any(d in self.used for d in child.iterdescendants()):
+                if child in above:
                     visit(child)
                 elif _local(child) in ("encodingDesc",) and self.own:
                     continue
@@ -516,6 +525,9 @@ def _document_root(data: str | bytes, source: str | None) -> tuple[Any, list[Iss
     return root, issues
 
 
+_OWN = _compiled(f"teiHeader/encodingDesc/appInfo/application[@ident='{APPLICATION}']")
+
+
 def read(
     data: str | bytes,
     source: str | None = None,
@@ -530,9 +542,7 @@ def read(
     root, issues = _document_root(data, source)
     # Written by archmeta (its application is named in the header): read without the merging
     # and guessing foreign documents need.
-    own = bool(
-        _compiled(f"teiHeader/encodingDesc/appInfo/application[@ident='{APPLICATION}']")(root)
-    )
+    own = bool(_OWN(root))
     reader = _Reader(source=source, root=root, own=own, issues=issues)
     try:
         record = reader.read()

@@ -11,6 +11,7 @@ from ...errors import Issue
 from ...model import EDTF_PATTERN, LINE_PATTERN
 from ...segments import EditorialNote, FootnoteRef, Illegible, Omission, Sic, classify_mark
 from ._common import (
+    TEI_NS,
     XML_NS,
     _compiled,
     _local,
@@ -73,8 +74,30 @@ class _TextReader:
 
     # ----------------------------------------------------------------- helpers
 
+    # The tags in the document's headers, gathered at the first header query (see find()).
+    header_tags: set[Any] | None = None
+
     def find(self, path: str, context: etree._Element | None = None) -> list[Any]:
-        return list(_compiled(path)(context if context is not None else self.root))
+        plan = _PLANS.get(path) or _plan(path)
+        if plan[2]:  # children by name: lxml filters them for less than a query costs
+            return list((self.root if context is None else context).iterchildren(*plan[2]))
+        if context is not None:
+            return plan[0](context)  # type: ignore[no-any-return]
+        needed = plan[1]
+        if needed is not None:
+            # Most header paths name an element the document does not have: a set lookup
+            # answers those for less than the query would cost.
+            tags = self.header_tags
+            if tags is None:
+                tags = self.header_tags = {
+                    e.tag for h in self.root if h.tag == _HEADER for e in h.iter()
+                }
+            for branch in needed:
+                if branch <= tags:
+                    break
+            else:
+                return []
+        return plan[0](self.root)  # type: ignore[no-any-return]
 
     def warn(self, message: str, element: Any, rule: str = "tei-skipped") -> None:
         self.issues.append(
@@ -125,6 +148,13 @@ class _TextReader:
         name = _local(child)
         if not name:  # comments and processing instructions
             return []
+        # The two most frequent first (in no other group below, so the order changes nothing).
+        if name == "gap":
+            return [self.gap_mark(child)]
+        if name == "supplied":
+            if child.get("rend") == "[[]]":
+                return ["[[", *self.pieces(child, body), "]]"]
+            return ["[", *self.pieces(child, body), "]"]
         if name == "lb":
             return [_JOIN] if child.get("break") == "no" else [_LB]
         if name in _MILESTONES:
@@ -138,18 +168,12 @@ class _TextReader:
         if name in _DROPPED_INLINE:
             self.note_inline("skipped", child)
             return []
-        if name == "gap":
-            return [self.gap_mark(child)]
-        if name == "supplied":
-            if child.get("rend") == "[[]]":
-                return ["[[", *self.pieces(child, body), "]]"]
-            return ["[", *self.pieces(child, body), "]"]
         if name == "sic":
             mark = child.get("rend")
             if not (mark and isinstance(_classify(mark), Sic)):
                 mark = "[sic]"
             inner = self.pieces(child, body)
-            if not "".join(p for p in inner if isinstance(p, str)).strip():
+            if not any(isinstance(p, str) and not p.isspace() and p for p in inner):
                 return [mark]
             return [*inner, " ", mark]
         if name == "choice":
@@ -178,9 +202,13 @@ class _TextReader:
         return mark if isinstance(_classify(mark), segment) else None
 
     def gap_mark(self, gap: Any) -> str:
-        for candidate in (gap.get("rend"), _text_of(gap, "desc")):
-            if candidate and isinstance(_classify(candidate), (Omission, Illegible)):
-                return candidate
+        rend: str | None = gap.get("rend")
+        if rend and isinstance(_classify(rend), (Omission, Illegible)):
+            return rend  # archmeta's own gaps: the <desc> is not looked for
+        if len(gap):
+            desc = _text_of(gap, "desc")
+            if desc and isinstance(_classify(desc), (Omission, Illegible)):
+                return desc
         return "[illegible]" if "illegible" in (gap.get("reason") or "") else "[...]"
 
     def paragraph(self, element: Any, body: bool = False) -> str | None:
@@ -191,10 +219,18 @@ class _TextReader:
             text = element.text
             if not text:
                 return None
-            if _exact_line(text) and self.preserve(element):
+            # A plain line reads the same with or without xml:space="preserve": the ancestors
+            # are looked at only when the answer can change the text.
+            if _plain_line(text) or (_exact_line(text) and self.preserve(element)):
                 return str(text)
             return _XML_SPACE.sub(" ", text).strip() or None
         pieces = self.pieces(element, body)
+        if _LB not in pieces and _JOIN not in pieces:
+            # One line (most paragraphs with inline markup): joined once, without the loop.
+            line = "".join(pieces)
+            if _plain_line(line) or (_exact_line(line) and self.preserve(element)):
+                return line
+            return _XML_SPACE.sub(" ", line).strip() or None
         # Each line is gathered as a list of parts and joined once: adding to a growing string
         # made a paragraph with many inline elements take quadratic time.
         parts: list[list[str]] = [[]]
@@ -211,7 +247,9 @@ class _TextReader:
         lines = ["".join(line) for line in parts]
         # Exact when it is a valid paragraph: non-empty lines without edge white space (the XML
         # parser has refused control characters other than TAB, LF and CR).
-        if self.preserve(element) and all(_exact_line(line) for line in lines):
+        if all(_exact_line(line) for line in lines) and (
+            all(_normal_line(line) for line in lines) or self.preserve(element)
+        ):
             return "\n".join(lines)
         normal = [_XML_SPACE.sub(" ", line).strip() for line in lines]
         normal = [line for line in normal if line]
@@ -234,6 +272,11 @@ class _TextReader:
             return None
         if "\n" in value:
             value = " ".join(part.strip() for part in value.split("\n"))
+        # A printable value with solid ends is a Line (the pattern only adds that nothing is
+        # a control character or a non-character, which printable values are not): the
+        # pattern is asked only of the others, for less than half its cost.
+        if value.isprintable() and not value[0].isspace() and not value[-1].isspace():
+            return value
         return value if _LINE.search(value) else None
 
     def add(self, target: list[Any], values: Any) -> None:
@@ -286,8 +329,79 @@ def _rstrip_parts(parts: list[str]) -> None:
         parts.pop()
 
 
+_HEADER = f"{{{TEI_NS}}}teiHeader"
+_NAME = re.compile(r"[A-Za-z][\w.\-]*")
+
+
+# Per path: its compiled query and the tags it needs (see _needed_tags); a dict, as find()
+# is called some forty times a document and an lru_cache call costs more than the lookup.
+# The third item: for a path of child names (``a`` or ``a|b``), their qualified tags.
+_PLANS: dict[str, tuple[Any, tuple[frozenset[str], ...] | None, tuple[str, ...]]] = {}
+_CHILD_NAMES = re.compile(r"[A-Za-z][\w.\-]*(?:\|[A-Za-z][\w.\-]*)*")
+
+
+def _plan(path: str) -> tuple[Any, tuple[frozenset[str], ...] | None, tuple[str, ...]]:
+    children: tuple[str, ...] = ()
+    if _CHILD_NAMES.fullmatch(path):
+        children = tuple(f"{{{TEI_NS}}}{name}" for name in path.split("|"))
+    plan = _PLANS[path] = (_compiled(path), _needed_tags(path), children)
+    return plan
+
+
+def _needed_tags(path: str) -> tuple[frozenset[str], ...] | None:
+    """For a header path (``teiHeader/...``, maybe a union), the qualified tags each branch
+    names outside its predicates: a branch matches nothing unless the header holds all its
+    tags. None for any other path, or one this cannot tell (functions, wildcards, axes)."""
+    branches: list[str] = [""]
+    depth = 0
+    for char in path:  # split at the top-level "|", dropping predicates
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif depth == 0:
+            if char == "|":
+                branches.append("")
+            else:
+                branches[-1] += char
+    needed = []
+    for branch in branches:
+        steps = [step for step in branch.split("/") if step]
+        if not branch.startswith("teiHeader/") or not all(_NAME.fullmatch(s) for s in steps):
+            return None
+        needed.append(frozenset(f"{{{TEI_NS}}}{step}" for step in steps))
+    return tuple(needed)
+
+
 def _exact_line(line: str) -> bool:
-    return bool(line) and line == line.strip() and "\n" not in line and "\r" not in line
+    # Ends tested as str.strip() would (comparing with a stripped copy made one per line).
+    return (
+        bool(line)
+        and not line[0].isspace()
+        and not line[-1].isspace()
+        and "\n" not in line
+        and "\r" not in line
+    )
+
+
+def _plain_line(line: str) -> bool:
+    """An exact line (:func:`_exact_line`) that is also normal (:func:`_normal_line`): what
+    most elements hold, told in one call."""
+    return (
+        bool(line)
+        and not line[0].isspace()
+        and not line[-1].isspace()
+        and "\n" not in line
+        and "\r" not in line
+        and "  " not in line
+        and "\t" not in line
+    )
+
+
+def _normal_line(line: str) -> bool:
+    """Whether an exact line (see :func:`_exact_line`) is unchanged by white-space
+    normalization: it has no run of white space to collapse."""
+    return "  " not in line and "\t" not in line
 
 
 @lru_cache(maxsize=512)
