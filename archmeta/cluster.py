@@ -18,7 +18,7 @@ alone, and an input whose worker dies again is reported (``worker-died``): every
 counted, as by the local pool. A rerun finds the outputs its first attempt wrote: those that
 did not exist when the run started are this run's own, and are counted as converted
 (``Job.written``), not skipped as existing files. ``--timeout`` holds on the workers as it
-does in the local pool (:func:`archmeta.conversion.time_limit`, in the worker's thread).
+does in the local pool (:func:`archmeta.time_limits.time_limit`, in the worker's thread).
 
 This module needs the ``dask`` extra (``pip install 'archmeta[dask]'``); only the command line
 imports it, and only when ``--scheduler`` is given.

@@ -13,11 +13,11 @@ from __future__ import annotations
 import io
 import time
 
-from archmeta.conversion import TimeLimitExceeded, time_limit
 from archmeta.errors import ArchmetaError
 from archmeta.formats import BUILTIN_FORMATS, get_format
 from archmeta.formats.oaipmh import iter_records
 from archmeta.model import ArchivalRecord
+from archmeta.time_limits import TimeLimitExceeded, time_limit
 from archmeta.validation import validate
 
 #: Seconds one input may take through every entry point (the findings took 10 to 40 s).
