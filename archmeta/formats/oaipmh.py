@@ -91,7 +91,10 @@ def _text(element: etree._Element | None) -> str | None:
     return element.text.strip() or None
 
 
-def _item(record_el: etree._Element, source: str | None, build: bool = True) -> CollectionItem:
+def header_item(record_el: etree._Element, source: str | None) -> CollectionItem:
+    """The item of an OAI-PMH ``record`` element as its header tells it: identifier, datestamp,
+    set specs and deletion, or an ``oai-no-header`` issue when it has no header. Its metadata
+    is read only when the item is neither deleted nor has that issue."""
     header = record_el.find(_HEADER)
     line = record_el.sourceline
     if header is None:
@@ -105,16 +108,27 @@ def _item(record_el: etree._Element, source: str | None, build: bool = True) -> 
     datestamp = _text(header.find(f"{{{OAI_NS}}}datestamp"))
     set_specs = [s for s in (_text(e) for e in header.iterfind(f"{{{OAI_NS}}}setSpec")) if s]
     item = CollectionItem(identifier, datestamp, set_specs=set_specs, line=line)
-    if header.get("status") == "deleted":
-        item.deleted = True
+    item.deleted = header.get("status") == "deleted"
+    return item
+
+
+def metadata_root(record_el: etree._Element) -> etree._Element | None:
+    """The root element of a ``record``'s ``metadata`` (its first element child), or None."""
+    metadata = record_el.find(_METADATA)
+    if metadata is None:
+        return None
+    return next((c for c in metadata if isinstance(c.tag, str)), None)
+
+
+def _item(record_el: etree._Element, source: str | None, build: bool = True) -> CollectionItem:
+    item = header_item(record_el, source)
+    if item.deleted or item.issues:
         return item
+    line = item.line
     if not build:
         return item
     label = source
-    metadata = record_el.find(_METADATA)
-    container = None
-    if metadata is not None:
-        container = next((c for c in metadata if isinstance(c.tag, str)), None)
+    container = metadata_root(record_el)
     if container is None:
         item.issues.append(
             Issue(

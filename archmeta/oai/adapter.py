@@ -32,8 +32,10 @@ __all__ = [
     "dumps",
     "file_extension",
     "hardened_parser",
+    "header_item",
     "load_file",
     "metadata_element",
+    "metadata_root",
     "record_format_name",
     "record_from_metadata",
     "write_file",
@@ -67,6 +69,21 @@ def __getattr__(name: str) -> Any:
 
         return CollectionItem
     raise AttributeError(name)
+
+
+def header_item(element: etree._Element, source: str) -> CollectionItem:
+    """A harvested ``record`` element's item as its header tells it (see
+    :func:`archmeta.formats.oaipmh.header_item`)."""
+    from ..formats.oaipmh import header_item as read_header
+
+    return read_header(element, source)
+
+
+def metadata_root(element: etree._Element) -> etree._Element | None:
+    """The root element of a harvested ``record``'s metadata, or None."""
+    from ..formats.oaipmh import metadata_root as find_root
+
+    return find_root(element)
 
 
 def hardened_parser() -> etree.XMLParser:

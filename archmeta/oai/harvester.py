@@ -32,6 +32,8 @@ from .adapter import (
     Issue,
     ParseError,
     UsageError,
+    header_item,
+    metadata_root,
     record_from_metadata,
 )
 
@@ -43,7 +45,6 @@ __all__ = ["HarvestError", "Harvester", "harvest"]
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 _RECORD = f"{{{OAI_NS}}}record"
-_HEADER = f"{{{OAI_NS}}}header"
 _METADATA = f"{{{OAI_NS}}}metadata"
 _ERROR = f"{{{OAI_NS}}}error"
 _TOKEN = f"{{{OAI_NS}}}resumptionToken"
@@ -269,24 +270,14 @@ class Harvester:
         return token
 
     def _item(self, element: etree._Element, source: str) -> CollectionItem:
-        header = element.find(_HEADER)
-        line: int | None = getattr(element, "sourceline", None)
-        if header is None:
-            issue = Issue("the record has no header", "oai-no-header", line=line, source=source)
-            return CollectionItem(None, None, issues=[issue], line=line)
-        identifier = _text(header.find(f"{{{OAI_NS}}}identifier"))
-        datestamp = _text(header.find(f"{{{OAI_NS}}}datestamp"))
-        specs = [s for s in (_text(e) for e in header.iterfind(f"{{{OAI_NS}}}setSpec")) if s]
-        item = CollectionItem(identifier, datestamp, set_specs=specs, line=line)
+        item = header_item(element, source)
+        datestamp = item.datestamp
         if datestamp and (self.last_datestamp is None or datestamp > self.last_datestamp):
             self.last_datestamp = datestamp
-        if header.get("status") == "deleted":
-            item.deleted = True
+        if item.deleted or item.issues:
             return item
-        metadata = element.find(_METADATA)
-        child = None
-        if metadata is not None:
-            child = next((c for c in metadata if isinstance(c.tag, str)), None)
+        line, identifier = item.line, item.oai_identifier
+        child = metadata_root(element)
         if child is None:
             item.issues.append(
                 Issue(
